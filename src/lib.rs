@@ -1,0 +1,10 @@
+//! mlex: a terminal explorer for maximum likelihood estimation.
+//!
+//! The engine (families, samples, objective, optimisers, reports) is a library with no
+//! terminal code, so everything the TUI shows can be computed, tested and benchmarked
+//! headless.
+
+pub mod data;
+pub mod error;
+pub mod optim;
+pub mod stats;

@@ -1,0 +1,234 @@
+//! A fit in progress: the current θ, the optimiser's state, the history of every step, and
+//! the stopping rules (gradient tolerance, step limit), kept apart from the steps. The caller
+//! owns the loop: the TUI steps on keys, the headless runner calls [`Fit::run`].
+
+use std::fmt;
+
+use super::{Optimizer, Refusal, Settings, Step};
+use crate::stats::objective::{Eval, Objective};
+
+/// When to stop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stopping {
+    /// Most optimiser steps (accepted or refused) to take.
+    pub max_steps: usize,
+    /// Stop once ‖∇(ℓ/m)‖ is at most this.
+    pub tolerance: f64,
+}
+
+impl Default for Stopping {
+    fn default() -> Self {
+        // ‖∇(ℓ/m)‖ ≤ 1e-10 puts θ within about 1e-10 / curvature of the optimum; Newton,
+        // converging quadratically, usually overshoots this by several digits.
+        Self { max_steps: 1000, tolerance: 1e-10 }
+    }
+}
+
+/// Why a fit stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The gradient norm fell to the tolerance.
+    GradientTolerance,
+    /// No step of any size increases ℓ: a maximum to f64 precision (a kink, or rounding).
+    NoAscent,
+    /// An accepted step left θ bit-for-bit unchanged: θ cannot move at f64 precision.
+    Stationary,
+    /// The step limit was reached first.
+    StepLimit,
+}
+
+impl StopReason {
+    /// True when θ is a (local) maximum: every reason but the step limit.
+    #[must_use]
+    pub fn converged(self) -> bool {
+        !matches!(self, Self::StepLimit)
+    }
+
+    /// The name used in JSON.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::GradientTolerance => "gradient_tolerance",
+            Self::NoAscent => "no_ascent",
+            Self::Stationary => "stationary",
+            Self::StepLimit => "step_limit",
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::GradientTolerance => "converged: gradient norm within tolerance",
+            Self::NoAscent => "converged: no step of any size increases the log-likelihood",
+            Self::Stationary => "converged: θ no longer changes at f64 precision",
+            Self::StepLimit => "not converged: step limit reached",
+        })
+    }
+}
+
+/// What happened at one iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The starting point (iteration 0).
+    Start,
+    /// θ moved.
+    Accepted,
+    /// θ stayed and the step size was halved.
+    Refused(Refusal),
+    /// No ascent step exists.
+    NoAscent,
+}
+
+impl Event {
+    /// A short name for tables and CSV.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Accepted => "accepted",
+            Self::Refused(Refusal::NonFinite) => "refused_non_finite",
+            Self::Refused(Refusal::Decrease) => "refused_decrease",
+            Self::NoAscent => "no_ascent",
+        }
+    }
+}
+
+/// One line of the trajectory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Iteration number (0 is the start).
+    pub iteration: usize,
+    /// θ in natural parameters after this iteration.
+    pub params: Vec<f64>,
+    /// ℓ(θ).
+    pub log_likelihood: f64,
+    /// ℓ(θ)/m.
+    pub mean_log_likelihood: f64,
+    /// ‖∇(ℓ/m)‖.
+    pub gradient_norm: f64,
+    /// The optimiser's step size after this iteration.
+    pub step_size: f64,
+    /// What happened.
+    pub event: Event,
+}
+
+/// A fit in progress.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    optimizer: Optimizer,
+    current: Eval,
+    iteration: usize,
+    refusals: usize,
+    history: Vec<Record>,
+    stopped: Option<StopReason>,
+}
+
+impl Fit {
+    /// Starts at natural parameters `start`.
+    #[must_use]
+    pub fn new(objective: &Objective<'_>, start: &[f64], settings: Settings) -> Self {
+        let current = objective.eval_natural(start);
+        let optimizer = Optimizer::new(settings, objective.family.dim());
+        let mut fit =
+            Self { optimizer, current, iteration: 0, refusals: 0, history: Vec::new(), stopped: None };
+        fit.record(Event::Start);
+        fit
+    }
+
+    fn record(&mut self, event: Event) {
+        self.history.push(Record {
+            iteration: self.iteration,
+            params: self.current.natural.clone(),
+            log_likelihood: self.current.log_likelihood,
+            mean_log_likelihood: self.current.mean_log_likelihood,
+            gradient_norm: self.current.gradient_norm,
+            step_size: self.optimizer.step_size,
+            event,
+        });
+    }
+
+    /// The current point.
+    #[must_use]
+    pub fn current(&self) -> &Eval {
+        &self.current
+    }
+
+    /// Iterations taken so far (accepted and refused).
+    #[must_use]
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// Steps refused so far.
+    #[must_use]
+    pub fn refusals(&self) -> usize {
+        self.refusals
+    }
+
+    /// Every iteration's record, the start first.
+    #[must_use]
+    pub fn history(&self) -> &[Record] {
+        &self.history
+    }
+
+    /// The optimiser and its current step size.
+    #[must_use]
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.optimizer
+    }
+
+    /// Set once the fit can go no further by itself (no ascent, stationary).
+    #[must_use]
+    pub fn stopped(&self) -> Option<StopReason> {
+        self.stopped
+    }
+
+    /// Takes one optimiser step and records it.
+    pub fn step(&mut self, objective: &Objective<'_>) -> &Record {
+        self.iteration += 1;
+        let event = match self.optimizer.step(objective, &self.current) {
+            Step::Accepted(next) => {
+                if next.free == self.current.free {
+                    self.stopped = Some(StopReason::Stationary);
+                }
+                self.current = next;
+                Event::Accepted
+            }
+            Step::Refused { reason, .. } => {
+                self.refusals += 1;
+                Event::Refused(reason)
+            }
+            Step::NoAscent => {
+                self.stopped = Some(StopReason::NoAscent);
+                Event::NoAscent
+            }
+        };
+        self.record(event);
+        self.history.last().expect("a record was just pushed")
+    }
+
+    /// Whether a stopping rule holds now.
+    #[must_use]
+    pub fn check(&self, stopping: &Stopping) -> Option<StopReason> {
+        if self.current.gradient_norm <= stopping.tolerance {
+            Some(StopReason::GradientTolerance)
+        } else if let Some(reason) = self.stopped {
+            Some(reason)
+        } else if self.iteration >= stopping.max_steps {
+            Some(StopReason::StepLimit)
+        } else {
+            None
+        }
+    }
+
+    /// Steps until a stopping rule holds.
+    pub fn run(&mut self, objective: &Objective<'_>, stopping: &Stopping) -> StopReason {
+        loop {
+            if let Some(reason) = self.check(stopping) {
+                return reason;
+            }
+            self.step(objective);
+        }
+    }
+}

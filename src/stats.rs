@@ -1,0 +1,11 @@
+//! The numerical engine: families, samples, accurate sums, the objective, entropies and the
+//! underflow trace. Nothing here knows about the terminal.
+
+pub mod family;
+pub mod rng;
+pub mod sample;
+pub mod sums;
+pub mod quadrature;
+pub mod information;
+pub mod objective;
+pub mod underflow;

@@ -1,0 +1,114 @@
+//! beta(alpha, beta): free coordinates (ln alpha, ln beta); sufficient statistics Σ ln x
+//! and Σ ln(1 − x).
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Continuous as _;
+use statrs::distribution::ContinuousCDF as _;
+use statrs::function::beta::ln_beta;
+use statrs::function::gamma::digamma;
+
+use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+
+/// The beta distribution on (0, 1).
+#[derive(Debug, Clone, Copy)]
+pub struct Beta;
+
+fn dist(nat: &[f64]) -> statrs::distribution::Beta {
+    statrs::distribution::Beta::new(nat[0], nat[1]).expect(CHECKED)
+}
+
+impl Family for Beta {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::Beta
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["alpha".into(), "beta".into()]
+    }
+
+    fn support(&self) -> String {
+        "0 < x < 1".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x > 0.0 && x < 1.0
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        positive("alpha", nat[0])?;
+        positive("beta", nat[1])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![nat[0].ln(), nat[1].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![free[0].exp(), free[1].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        dist(nat).ln_pdf(x)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        let (a, b) = (nat[0], nat[1]);
+        let psi_ab = digamma(a + b);
+        grad[0] += a * (x.ln() - digamma(a) + psi_ab);
+        grad[1] += b * ((-x).ln_1p() - digamma(b) + psi_ab);
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let (a, b) = (nat[0], nat[1]);
+        let st = sample.stats();
+        let (Some(ln_x), Some(ln_1mx)) = (st.ln_x, st.sum_ln_1mx) else {
+            return f64::NEG_INFINITY;
+        };
+        -(sample.len() as f64) * ln_beta(a, b) + (a - 1.0) * ln_x.sum + (b - 1.0) * ln_1mx
+    }
+
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        let (a, b) = (nat[0], nat[1]);
+        let st = sample.stats();
+        let n = sample.len() as f64;
+        let psi_ab = digamma(a + b);
+        let sum_ln = st.ln_x.map_or(f64::NAN, |m| m.sum);
+        let sum_ln_1m = st.sum_ln_1mx.unwrap_or(f64::NAN);
+        grad[0] = a * (sum_ln - n * (digamma(a) - psi_ab));
+        grad[1] = b * (sum_ln_1m - n * (digamma(b) - psi_ab));
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        let d = rand_distr::Beta::new(nat[0], nat[1]).expect(CHECKED);
+        d.sample_iter(rng).take(n).collect()
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        // Method of moments: α + β = m(1 − m)/v − 1.
+        let m = &sample.stats().x;
+        let common = m.mean * (1.0 - m.mean) / m.variance() - 1.0;
+        if common > 0.0 && common.is_finite() {
+            vec![m.mean * common, (1.0 - m.mean) * common]
+        } else {
+            vec![1.0, 1.0]
+        }
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        let (a, b) = (nat[0], nat[1]);
+        ln_beta(a, b) - (a - 1.0) * digamma(a) - (b - 1.0) * digamma(b)
+            + (a + b - 2.0) * digamma(a + b)
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        let (a, b) = (nat[0], nat[1]);
+        let s = a + b;
+        (a / s, a * b / (s * s * (s + 1.0)))
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        dist(nat).inverse_cdf(u)
+    }
+}

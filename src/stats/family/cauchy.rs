@@ -1,0 +1,89 @@
+//! cauchy(loc, scale): free coordinates (loc, ln scale). No moments, no sufficient
+//! statistics, and a likelihood that can have several local maxima on small samples.
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Continuous as _;
+
+use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+use crate::stats::sums::Neumaier;
+
+/// The Cauchy distribution.
+#[derive(Debug, Clone, Copy)]
+pub struct Cauchy;
+
+impl Family for Cauchy {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::Cauchy
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["loc".into(), "scale".into()]
+    }
+
+    fn support(&self) -> String {
+        "any real number".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x.is_finite()
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        finite("loc", nat[0])?;
+        positive("scale", nat[1])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![nat[0], nat[1].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![free[0], free[1].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        statrs::distribution::Cauchy::new(nat[0], nat[1]).expect(CHECKED).ln_pdf(x)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        let z = (x - nat[0]) / nat[1];
+        let w = 1.0 / (1.0 + z * z);
+        grad[0] += 2.0 * z * w / nat[1];
+        grad[1] += 2.0 * z * z * w - 1.0;
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let mut acc = Neumaier::new();
+        for &x in sample.values() {
+            let z = (x - nat[0]) / nat[1];
+            acc.add((z * z).ln_1p());
+        }
+        -(sample.len() as f64) * (std::f64::consts::PI * nat[1]).ln() - acc.total()
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        let d = rand_distr::Cauchy::new(nat[0], nat[1]).expect(CHECKED);
+        d.sample_iter(rng).take(n).collect()
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        // Robust moments: the median, and half the interquartile range (exact for Cauchy).
+        let iqr = sample.quantile(0.75) - sample.quantile(0.25);
+        let scale = if iqr > 0.0 { iqr / 2.0 } else { sample.stats().x.variance().sqrt().max(1e-3) };
+        vec![sample.median(), scale]
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        (4.0 * std::f64::consts::PI * nat[1]).ln()
+    }
+
+    fn mean_variance(&self, _nat: &[f64]) -> (f64, f64) {
+        (f64::NAN, f64::NAN)
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        nat[0] + nat[1] * (std::f64::consts::PI * (u - 0.5)).tan()
+    }
+}

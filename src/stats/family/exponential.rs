@@ -1,0 +1,93 @@
+//! exponential(rate): free coordinate ln rate; the sufficient statistic is Σx.
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Continuous as _;
+
+use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+
+/// The exponential distribution of waiting times.
+#[derive(Debug, Clone, Copy)]
+pub struct Exponential;
+
+impl Family for Exponential {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::Exponential
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["rate".into()]
+    }
+
+    fn support(&self) -> String {
+        "x ≥ 0".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x >= 0.0 && x.is_finite()
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        positive("rate", nat[0])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![nat[0].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![free[0].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        statrs::distribution::Exp::new(nat[0]).expect(CHECKED).ln_pdf(x)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        grad[0] += 1.0 - nat[0] * x;
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        sample.len() as f64 * nat[0].ln() - nat[0] * sample.stats().x.sum
+    }
+
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        grad[0] = sample.len() as f64 - nat[0] * sample.stats().x.sum;
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        let d = rand_distr::Exp::new(nat[0]).expect(CHECKED);
+        d.sample_iter(rng).take(n).collect()
+    }
+
+    fn closed_form_mle(&self, sample: &Sample) -> Option<Vec<f64>> {
+        Some(vec![1.0 / sample.stats().x.mean])
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        vec![1.0 / sample.stats().x.mean]
+    }
+
+    fn degenerate(&self, sample: &Sample) -> Option<String> {
+        (sample.stats().max == 0.0).then(|| {
+            format!(
+                "all {} values are 0: the maximum-likelihood rate is infinite, so exponential \
+                 cannot be fitted",
+                sample.len()
+            )
+        })
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        1.0 - nat[0].ln()
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        (1.0 / nat[0], 1.0 / (nat[0] * nat[0]))
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        -(-u).ln_1p() / nat[0]
+    }
+}

@@ -1,0 +1,109 @@
+//! geometric(p): the number of trials up to and including the first success, on
+//! {1, 2, …}. Free coordinate logit p; the sufficient statistic is Σx.
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Discrete as _;
+
+use crate::stats::family::{CHECKED, Family, FamilyKind, logistic, logit, pmf_walk, probability};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+
+/// The geometric distribution of trials to the first success.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometric;
+
+fn dist(nat: &[f64]) -> statrs::distribution::Geometric {
+    statrs::distribution::Geometric::new(nat[0]).expect(CHECKED)
+}
+
+impl Family for Geometric {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::Geometric
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["p".into()]
+    }
+
+    fn support(&self) -> String {
+        "whole numbers 1, 2, 3, … (trials to the first success)".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x >= 1.0 && x.fract() == 0.0 && x < 9.007_199_254_740_992e15
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        probability("p", nat[0])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![logit(nat[0])]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![logistic(free[0])]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        dist(nat).ln_pmf(x as u64)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        grad[0] += 1.0 - nat[0] * x;
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let n = sample.len() as f64;
+        let failures = sample.stats().x.sum - n;
+        n * nat[0].ln() + failures * (-nat[0]).ln_1p()
+    }
+
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        grad[0] = sample.len() as f64 - nat[0] * sample.stats().x.sum;
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        // rand_distr counts the failures before the first success; the family counts trials.
+        let d = rand_distr::Geometric::new(nat[0]).expect(CHECKED);
+        d.sample_iter(rng).take(n).map(|k| k as f64 + 1.0).collect()
+    }
+
+    fn closed_form_mle(&self, sample: &Sample) -> Option<Vec<f64>> {
+        Some(vec![1.0 / sample.stats().x.mean])
+    }
+
+    fn start(&self, _sample: &Sample) -> Vec<f64> {
+        vec![0.5]
+    }
+
+    fn degenerate(&self, sample: &Sample) -> Option<String> {
+        (sample.stats().max == 1.0).then(|| {
+            format!(
+                "all {} values are 1: the maximum-likelihood p is 1, outside geometric's \
+                 parameter space (0 < p < 1)",
+                sample.len()
+            )
+        })
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        let p = nat[0];
+        (-(1.0 - p) * (-p).ln_1p() - p * p.ln()) / p
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        let p = nat[0];
+        (1.0 / p, (1.0 - p) / (p * p))
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        use statrs::distribution::DiscreteCDF as _;
+        dist(nat).inverse_cdf(u) as f64
+    }
+
+    fn pmf_table(&self, nat: &[f64]) -> Option<Vec<(f64, f64)>> {
+        let d = dist(nat);
+        Some(pmf_walk(1, 50_000_000, |k| d.pmf(k)))
+    }
+}

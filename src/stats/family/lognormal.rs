@@ -1,0 +1,94 @@
+//! lognormal(mu, sigma): a normal on ln x, so it shares the normal's moment formulas
+//! applied to the moments of ln x, minus the Jacobian Σ ln x.
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Continuous as _;
+
+use super::normal::{HALF_LN_2PI, normal_ll_from_moments};
+use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+
+/// The lognormal distribution.
+#[derive(Debug, Clone, Copy)]
+pub struct LogNormal;
+
+impl Family for LogNormal {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::LogNormal
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["mu".into(), "sigma".into()]
+    }
+
+    fn support(&self) -> String {
+        "x > 0".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x > 0.0 && x.is_finite()
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        finite("mu", nat[0])?;
+        positive("sigma", nat[1])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![nat[0], nat[1].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![free[0], free[1].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        statrs::distribution::LogNormal::new(nat[0], nat[1]).expect(CHECKED).ln_pdf(x)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        let z = (x.ln() - nat[0]) / nat[1];
+        grad[0] += z / nat[1];
+        grad[1] += z * z - 1.0;
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let Some(ln_x) = sample.stats().ln_x else { return f64::NEG_INFINITY };
+        normal_ll_from_moments(&ln_x, nat[0], nat[1]).0 - ln_x.sum
+    }
+
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        match sample.stats().ln_x {
+            Some(ln_x) => grad.copy_from_slice(&normal_ll_from_moments(&ln_x, nat[0], nat[1]).1),
+            None => grad.fill(f64::NAN),
+        }
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        let d = rand_distr::LogNormal::new(nat[0], nat[1]).expect(CHECKED);
+        d.sample_iter(rng).take(n).collect()
+    }
+
+    fn closed_form_mle(&self, sample: &Sample) -> Option<Vec<f64>> {
+        sample.stats().ln_x.map(|m| vec![m.mean, m.variance().sqrt()])
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        self.closed_form_mle(sample).unwrap_or_else(|| vec![0.0, 1.0])
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        nat[0] + 0.5 + HALF_LN_2PI + nat[1].ln()
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        let s2 = nat[1] * nat[1];
+        ((nat[0] + s2 / 2.0).exp(), s2.exp_m1() * (2.0 * nat[0] + s2).exp())
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF as _;
+        statrs::distribution::Normal::new(nat[0], nat[1]).expect(CHECKED).inverse_cdf(u).exp()
+    }
+}

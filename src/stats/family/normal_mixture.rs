@@ -1,0 +1,182 @@
+//! `normal_mixture(weight`, mu1, sigma1, mu2, sigma2): two normal components. Free
+//! coordinates (logit weight, mu1, ln sigma1, mu2, ln sigma2). The likelihood has local
+//! maxima and is unbounded where a component collapses onto one point: the lesson, not a bug.
+
+use rand::RngExt as _;
+use rand_distr::Distribution as _;
+use statrs::distribution::Continuous as _;
+use statrs::distribution::ContinuousCDF as _;
+
+use super::normal::HALF_LN_2PI;
+use crate::stats::family::{CHECKED, Family, FamilyKind, finite, logistic, logit, positive, probability};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+use crate::stats::sums::Neumaier;
+
+/// A two-component normal mixture.
+#[derive(Debug, Clone, Copy)]
+pub struct NormalMixture;
+
+fn normal(mu: f64, sigma: f64) -> statrs::distribution::Normal {
+    statrs::distribution::Normal::new(mu, sigma).expect(CHECKED)
+}
+
+/// ln(e^a + e^b) without overflow.
+fn log_add_exp(a: f64, b: f64) -> f64 {
+    let m = a.max(b);
+    if m == f64::NEG_INFINITY { m } else { m + ((a - m).exp() + (b - m).exp()).ln() }
+}
+
+/// The two weighted component log-densities, ln w + ln φ₁ and ln(1 − w) + ln φ₂.
+fn parts(nat: &[f64], x: f64) -> (f64, f64) {
+    let z1 = (x - nat[1]) / nat[2];
+    let z2 = (x - nat[3]) / nat[4];
+    let a = nat[0].ln() - HALF_LN_2PI - nat[2].ln() - 0.5 * z1 * z1;
+    let b = (-nat[0]).ln_1p() - HALF_LN_2PI - nat[4].ln() - 0.5 * z2 * z2;
+    (a, b)
+}
+
+impl Family for NormalMixture {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::NormalMixture
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        ["weight", "mu1", "sigma1", "mu2", "sigma2"].map(String::from).to_vec()
+    }
+
+    fn support(&self) -> String {
+        "any real number".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x.is_finite()
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        probability("weight", nat[0])?;
+        finite("mu1", nat[1])?;
+        positive("sigma1", nat[2])?;
+        finite("mu2", nat[3])?;
+        positive("sigma2", nat[4])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![logit(nat[0]), nat[1], nat[2].ln(), nat[3], nat[4].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![logistic(free[0]), free[1], free[2].exp(), free[3], free[4].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        let a = nat[0].ln() + normal(nat[1], nat[2]).ln_pdf(x);
+        let b = (-nat[0]).ln_1p() + normal(nat[3], nat[4]).ln_pdf(x);
+        log_add_exp(a, b)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        let (a, b) = parts(nat, x);
+        // Responsibility of component 1, computed from the difference so it never overflows.
+        let r1 = logistic(a - b);
+        let r2 = 1.0 - r1;
+        let z1 = (x - nat[1]) / nat[2];
+        let z2 = (x - nat[3]) / nat[4];
+        grad[0] += r1 - nat[0];
+        grad[1] += r1 * z1 / nat[2];
+        grad[2] += r1 * (z1 * z1 - 1.0);
+        grad[3] += r2 * z2 / nat[4];
+        grad[4] += r2 * (z2 * z2 - 1.0);
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let mut acc = Neumaier::new();
+        for &x in sample.values() {
+            let (a, b) = parts(nat, x);
+            acc.add(log_add_exp(a, b));
+        }
+        acc.total()
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        let c1 = rand_distr::Normal::new(nat[1], nat[2]).expect(CHECKED);
+        let c2 = rand_distr::Normal::new(nat[3], nat[4]).expect(CHECKED);
+        (0..n)
+            .map(|_| if rng.random::<f64>() < nat[0] { c1.sample(rng) } else { c2.sample(rng) })
+            .collect()
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        // Split at the median: each half's mean and spread start one component, so the two
+        // start apart and the optimiser does not begin on the symmetric saddle.
+        let med = sample.median();
+        let lower: Vec<f64> = sample.values().iter().copied().filter(|&x| x <= med).collect();
+        let upper: Vec<f64> = sample.values().iter().copied().filter(|&x| x > med).collect();
+        let spread = sample.stats().x.variance().sqrt().max(1e-3);
+        let half = |v: Vec<f64>| {
+            if v.len() < 2 {
+                (med, spread)
+            } else {
+                let m = Sample::new(v).stats().x;
+                let sd = m.variance().sqrt();
+                (m.mean, if sd > 0.0 { sd } else { spread })
+            }
+        };
+        let (mu1, s1) = half(lower);
+        let (mu2, s2) = half(upper);
+        vec![0.5, mu1, s1, mu2, s2]
+    }
+
+    fn degenerate(&self, sample: &Sample) -> Option<String> {
+        let st = sample.stats();
+        if st.min == st.max {
+            return Some(format!(
+                "all {} values equal {}: a normal mixture needs spread in the data",
+                sample.len(),
+                st.min
+            ));
+        }
+        (sample.len() < 5).then(|| {
+            format!(
+                "{} values cannot fit 5 mixture parameters: a component would collapse onto a \
+                 single point (unbounded likelihood)",
+                sample.len()
+            )
+        })
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        crate::stats::quadrature::expect_under(self, nat, |x| -self.ln_density(nat, x))
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        let w = nat[0];
+        let mean = w * nat[1] + (1.0 - w) * nat[3];
+        let second = w * (nat[2] * nat[2] + nat[1] * nat[1])
+            + (1.0 - w) * (nat[4] * nat[4] + nat[3] * nat[3]);
+        (mean, second - mean * mean)
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        let (c1, c2) = (normal(nat[1], nat[2]), normal(nat[3], nat[4]));
+        let cdf = |x: f64| nat[0] * c1.cdf(x) + (1.0 - nat[0]) * c2.cdf(x);
+        // The quantile lies between the two components' own quantiles at u.
+        let (q1, q2) = (c1.inverse_cdf(u), c2.inverse_cdf(u));
+        let (mut lo, mut hi) = (q1.min(q2), q1.max(q2));
+        if lo == hi {
+            return lo;
+        }
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if cdf(mid) < u {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+}

@@ -1,0 +1,114 @@
+//! poisson(lambda): free coordinate ln lambda; the sufficient statistic is Σx.
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Discrete as _;
+use statrs::function::factorial::ln_factorial;
+
+use crate::stats::family::{CHECKED, Family, FamilyKind, pmf_walk, positive, table_entropy};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+use crate::stats::sums::sum;
+
+/// The Poisson distribution of counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Poisson;
+
+fn dist(nat: &[f64]) -> statrs::distribution::Poisson {
+    statrs::distribution::Poisson::new(nat[0]).expect(CHECKED)
+}
+
+/// Σ ln xᵢ! over whole-number data, from the tally.
+pub(crate) fn sum_ln_factorial(sample: &Sample) -> f64 {
+    sample.stats().counts.as_ref().map_or(f64::NAN, |c| {
+        sum(c.iter().map(|&(k, n)| n as f64 * ln_factorial(k as u64)))
+    })
+}
+
+impl Family for Poisson {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::Poisson
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["lambda".into()]
+    }
+
+    fn support(&self) -> String {
+        "whole numbers 0, 1, 2, …".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x >= 0.0 && x.fract() == 0.0 && x < 9.007_199_254_740_992e15
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        positive("lambda", nat[0])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![nat[0].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![free[0].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        dist(nat).ln_pmf(x as u64)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        grad[0] += x - nat[0];
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let n = sample.len() as f64;
+        let sx = sample.stats().x.sum;
+        sx * nat[0].ln() - n * nat[0] - sum_ln_factorial(sample)
+    }
+
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        grad[0] = sample.stats().x.sum - sample.len() as f64 * nat[0];
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        let d = rand_distr::Poisson::new(nat[0]).expect(CHECKED);
+        d.sample_iter(rng).take(n).collect()
+    }
+
+    fn closed_form_mle(&self, sample: &Sample) -> Option<Vec<f64>> {
+        Some(vec![sample.stats().x.mean])
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        vec![sample.stats().x.mean.max(1e-3)]
+    }
+
+    fn degenerate(&self, sample: &Sample) -> Option<String> {
+        (sample.stats().max == 0.0).then(|| {
+            format!(
+                "all {} counts are 0: the maximum-likelihood lambda is 0, outside poisson's \
+                 parameter space (lambda > 0)",
+                sample.len()
+            )
+        })
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        table_entropy(&self.pmf_table(nat).unwrap_or_default())
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        (nat[0], nat[0])
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        use statrs::distribution::DiscreteCDF as _;
+        dist(nat).inverse_cdf(u) as f64
+    }
+
+    fn pmf_table(&self, nat: &[f64]) -> Option<Vec<(f64, f64)>> {
+        let d = dist(nat);
+        Some(pmf_walk(0, 50_000_000, |k| d.pmf(k)))
+    }
+}

@@ -1,0 +1,104 @@
+//! weibull(shape, scale): free coordinates (ln shape, ln scale). No sufficient statistic
+//! beyond the data itself, so every evaluation is a pass over the sample.
+
+use rand_distr::Distribution as _;
+use statrs::distribution::Continuous as _;
+use statrs::function::gamma::gamma;
+
+use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::rng::Rng;
+use crate::stats::sample::Sample;
+use crate::stats::sums::Neumaier;
+
+/// The Weibull distribution.
+#[derive(Debug, Clone, Copy)]
+pub struct Weibull;
+
+/// The Euler–Mascheroni constant γ.
+const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
+
+impl Family for Weibull {
+    fn kind(&self) -> FamilyKind {
+        FamilyKind::Weibull
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["shape".into(), "scale".into()]
+    }
+
+    fn support(&self) -> String {
+        "x > 0 (at 0 the weibull density is 0 or unbounded)".into()
+    }
+
+    fn in_support(&self, x: f64) -> bool {
+        x > 0.0 && x.is_finite()
+    }
+
+    fn check(&self, nat: &[f64]) -> Result<(), String> {
+        positive("shape", nat[0])?;
+        positive("scale", nat[1])
+    }
+
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        vec![nat[0].ln(), nat[1].ln()]
+    }
+
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        vec![free[0].exp(), free[1].exp()]
+    }
+
+    fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        statrs::distribution::Weibull::new(nat[0], nat[1]).expect(CHECKED).ln_pdf(x)
+    }
+
+    fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
+        let k = nat[0];
+        let r = (x / nat[1]).ln();
+        let t = (k * r).exp();
+        grad[0] += 1.0 + k * r * (1.0 - t);
+        grad[1] += k * (t - 1.0);
+    }
+
+    fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        let (k, lam) = (nat[0], nat[1]);
+        let ln_lam = lam.ln();
+        let mut acc = Neumaier::new();
+        for &x in sample.values() {
+            let r = x.ln() - ln_lam;
+            acc.add((k - 1.0) * r - (k * r).exp());
+        }
+        sample.len() as f64 * (k.ln() - ln_lam) + acc.total()
+    }
+
+    fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
+        // rand_distr takes (scale, shape), statrs (shape, scale).
+        let d = rand_distr::Weibull::new(nat[1], nat[0]).expect(CHECKED);
+        d.sample_iter(rng).take(n).collect()
+    }
+
+    fn start(&self, sample: &Sample) -> Vec<f64> {
+        // ln X is Gumbel-distributed with sd π/(k√6) and mean ln λ − γ/k.
+        match sample.stats().ln_x {
+            Some(m) if m.m2 > 0.0 => {
+                let k = std::f64::consts::PI / (m.variance().sqrt() * 6f64.sqrt());
+                vec![k, (m.mean + EULER_GAMMA / k).exp()]
+            }
+            _ => vec![1.0, sample.stats().x.mean.abs().max(1e-3)],
+        }
+    }
+
+    fn entropy(&self, nat: &[f64]) -> f64 {
+        let (k, lam) = (nat[0], nat[1]);
+        EULER_GAMMA * (1.0 - 1.0 / k) + (lam / k).ln() + 1.0
+    }
+
+    fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
+        let (k, lam) = (nat[0], nat[1]);
+        let g1 = gamma(1.0 + 1.0 / k);
+        (lam * g1, lam * lam * (gamma(1.0 + 2.0 / k) - g1 * g1))
+    }
+
+    fn quantile(&self, nat: &[f64], u: f64) -> f64 {
+        nat[1] * (-(-u).ln_1p()).powf(1.0 / nat[0])
+    }
+}

@@ -1,0 +1,138 @@
+//! The underflow trace: the raw product L_m = Π q(xᵢ) in f64 and f32 next to the log-sum
+//! ℓ_m = Σ ln q(xᵢ), showing where the product leaves the normal range, becomes exactly 0
+//! (or overflows to +∞ when densities exceed 1) while the log-sum carries on.
+
+use serde::Serialize;
+
+use super::family::Family;
+use super::sample::Sample;
+use super::sums::Neumaier;
+
+/// How many points of the curve are kept for plotting, whatever the sample size.
+const CURVE_POINTS: usize = 1024;
+
+/// One point of the curve at sample size m, in log10 units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TracePoint {
+    /// Sample size so far (1-based).
+    pub m: usize,
+    /// log10 L_m from the log-sum: the true value.
+    pub log10_true: f64,
+    /// log10 of the f64 product (−∞ once it is 0, +∞ once it overflowed).
+    pub log10_f64: f64,
+    /// log10 of the f32 product.
+    pub log10_f32: f64,
+}
+
+/// Where the raw products break down, and the true value of the likelihood.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnderflowTrace {
+    /// First m where the f64 product is below 2^-1022 (subnormal or zero).
+    pub f64_subnormal_at: Option<usize>,
+    /// First m where the f64 product is exactly 0.
+    pub f64_zero_at: Option<usize>,
+    /// First m where the f64 product is +∞.
+    pub f64_overflow_at: Option<usize>,
+    /// First m where the f32 product is below 2^-126.
+    pub f32_subnormal_at: Option<usize>,
+    /// First m where the f32 product is exactly 0.
+    pub f32_zero_at: Option<usize>,
+    /// First m where the f32 product is +∞.
+    pub f32_overflow_at: Option<usize>,
+    /// ℓ = Σ ln q(xᵢ) over the whole sample.
+    pub log_likelihood: f64,
+    /// log10 L = ℓ / ln 10.
+    pub log10_likelihood: f64,
+    /// L = mantissa × 10^exponent, 1 ≤ mantissa < 10.
+    pub mantissa: f64,
+    /// L = mantissa × 10^exponent.
+    pub exponent: i64,
+    /// The curve, thinned to at most about a thousand points.
+    #[serde(skip)]
+    pub curve: Vec<TracePoint>,
+}
+
+fn first(slot: &mut Option<usize>, hit: bool, m: usize) {
+    if hit && slot.is_none() {
+        *slot = Some(m);
+    }
+}
+
+/// Splits log10 L into mantissa × 10^exponent.
+#[must_use]
+pub fn scientific(log10: f64) -> (f64, i64) {
+    if !log10.is_finite() {
+        return (f64::NAN, 0);
+    }
+    let exponent = log10.floor();
+    let mut mantissa = 10f64.powf(log10 - exponent);
+    let mut exponent = exponent as i64;
+    // 10^(0.99999999…) can round up to 10.
+    if mantissa >= 10.0 {
+        mantissa /= 10.0;
+        exponent += 1;
+    }
+    (mantissa, exponent)
+}
+
+/// Traces the products along the sample in its order.
+#[must_use]
+pub fn trace<F: Family + ?Sized>(family: &F, nat: &[f64], sample: &Sample) -> UnderflowTrace {
+    let n = sample.len();
+    let stride = n.div_ceil(CURVE_POINTS).max(1);
+    let mut t = UnderflowTrace {
+        f64_subnormal_at: None,
+        f64_zero_at: None,
+        f64_overflow_at: None,
+        f32_subnormal_at: None,
+        f32_zero_at: None,
+        f32_overflow_at: None,
+        log_likelihood: f64::NAN,
+        log10_likelihood: f64::NAN,
+        mantissa: f64::NAN,
+        exponent: 0,
+        curve: Vec::with_capacity(CURVE_POINTS + 1),
+    };
+    let (mut p64, mut p32) = (1.0f64, 1.0f32);
+    let mut log_sum = Neumaier::new();
+    for (i, &x) in sample.values().iter().enumerate() {
+        let m = i + 1;
+        let ln_q = family.ln_density(nat, x);
+        let q = ln_q.exp();
+        p64 *= q;
+        p32 *= q as f32;
+        log_sum.add(ln_q);
+        first(&mut t.f64_subnormal_at, p64 < f64::MIN_POSITIVE, m);
+        first(&mut t.f64_zero_at, p64 == 0.0, m);
+        first(&mut t.f64_overflow_at, p64 == f64::INFINITY, m);
+        first(&mut t.f32_subnormal_at, p32 < f32::MIN_POSITIVE, m);
+        first(&mut t.f32_zero_at, p32 == 0.0, m);
+        first(&mut t.f32_overflow_at, p32 == f32::INFINITY, m);
+        if m % stride == 0 || m == n || m == 1 {
+            t.curve.push(TracePoint {
+                m,
+                log10_true: log_sum.total() / std::f64::consts::LN_10,
+                log10_f64: p64.log10(),
+                log10_f32: f64::from(p32).log10(),
+            });
+        }
+    }
+    t.log_likelihood = log_sum.total();
+    t.log10_likelihood = t.log_likelihood / std::f64::consts::LN_10;
+    (t.mantissa, t.exponent) = scientific(t.log10_likelihood);
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scientific_notation_of_known_values() {
+        let (m, e) = scientific(-300.0 + 2f64.log10());
+        assert!((m - 2.0).abs() < 1e-12);
+        assert_eq!(e, -300);
+        let (m, e) = scientific(0.0);
+        assert_eq!((m, e), (1.0, 0));
+    }
+}

@@ -1,0 +1,234 @@
+//! The command line: argument definitions and dispatch. Usage errors exit with status 2
+//! (clap's own), and so does every bad input, with one message on stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::{EXIT_BAD_INPUT, InputError};
+use crate::optim::OptimizerKind;
+use crate::report::Report;
+use crate::runner::{FitRequest, RunOverrides, fit_file, parse_named, run_scenario};
+use crate::scenario;
+
+/// mlex: a terminal explorer for maximum likelihood estimation.
+#[derive(Debug, Parser)]
+#[command(name = "mlex", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; with none, the TUI opens on the default scenario.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned key–value lines for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// The trajectory, one row per iteration.
+    Csv,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the interactive explorer.
+    Tui {
+        /// Preset name or scenario file.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Seed of the sampler.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Run a scenario headless to its step limit or convergence.
+    Run {
+        /// Preset name or scenario file.
+        #[arg(long)]
+        scenario: String,
+        /// Step limit (replaces the scenario's).
+        #[arg(long)]
+        steps: Option<usize>,
+        /// Seed of the sampler (replaces the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Include every step in the JSON.
+        #[arg(long)]
+        trajectory: bool,
+    },
+    /// Fit a model to your own numbers.
+    Fit {
+        /// Data file: one number per line, or CSV with a header.
+        #[arg(long)]
+        data: PathBuf,
+        /// Model family (normal, exponential, gamma, …).
+        #[arg(long)]
+        model: String,
+        /// CSV column by name or 1-based index.
+        #[arg(long)]
+        column: Option<String>,
+        /// gradient_ascent, momentum, adam or newton (default newton).
+        #[arg(long)]
+        optimizer: Option<String>,
+        /// Starting θ, e.g. mu=0,sigma=2 (categorical: p=0.2:0.3:0.5).
+        #[arg(long)]
+        start: Option<String>,
+        /// Step size for the first-order optimisers.
+        #[arg(long)]
+        step_size: Option<f64>,
+        /// Step limit.
+        #[arg(long)]
+        max_steps: Option<usize>,
+        /// Stop when the gradient norm of the mean log-likelihood is at most this.
+        #[arg(long)]
+        tolerance: Option<f64>,
+        /// Binomial: the fixed number of trials n.
+        #[arg(long)]
+        trials: Option<u64>,
+        /// Categorical: the number of categories k (default: largest value + 1).
+        #[arg(long)]
+        categories: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Include every step in the JSON.
+        #[arg(long)]
+        trajectory: bool,
+    },
+    /// List the presets (name, then title), and ./scenarios/*.toml.
+    Scenarios,
+    /// Validate scenario files.
+    Check {
+        /// Files (or preset names) to check.
+        #[arg(required = true)]
+        paths: Vec<String>,
+    },
+}
+
+fn print(report: &Report, format: Format) {
+    match format {
+        Format::Table => print!("{}", report.to_table()),
+        Format::Json => println!("{}", report.to_json()),
+        Format::Csv => print!("{}", report.to_csv()),
+    }
+}
+
+fn positive_finite(flag: &str, v: Option<f64>) -> Result<(), InputError> {
+    match v {
+        Some(x) if !(x.is_finite() && x > 0.0) => {
+            Err(InputError::new(format!("must be a finite number > 0, got {x}")).field(flag))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs one command; Err carries the message for stderr.
+pub fn execute(command: Command) -> Result<ExitCode, InputError> {
+    match command {
+        Command::Tui { scenario, seed } => crate::tui_entry(scenario.as_deref(), seed),
+        Command::Run { scenario, steps, seed, format, trajectory } => {
+            let s = scenario::load(&scenario)?;
+            let report = run_scenario(&s, RunOverrides { seed, steps, trajectory })?;
+            print(&report, format);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fit {
+            data,
+            model,
+            column,
+            optimizer,
+            start,
+            step_size,
+            max_steps,
+            tolerance,
+            trials,
+            categories,
+            format,
+            trajectory,
+        } => {
+            let optimizer = optimizer
+                .map(|o| {
+                    OptimizerKind::from_name(&o).ok_or_else(|| {
+                        InputError::new(format!(
+                            "unknown optimizer '{o}' (choose one of {})",
+                            OptimizerKind::all_names()
+                        ))
+                        .field("--optimizer")
+                    })
+                })
+                .transpose()?;
+            let start = start
+                .map(|s| parse_named(&s).map_err(|e| InputError::new(e).field("--start")))
+                .transpose()?;
+            positive_finite("--step-size", step_size)?;
+            if let Some(t) = tolerance {
+                if !(t.is_finite() && t >= 0.0) {
+                    return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
+                        .field("--tolerance"));
+                }
+            }
+            let req = FitRequest {
+                data,
+                column,
+                model,
+                optimizer,
+                start,
+                step_size,
+                max_steps,
+                tolerance,
+                trials,
+                categories,
+                trajectory,
+            };
+            print(&fit_file(&req)?, format);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Scenarios => {
+            let list = scenario::catalogue();
+            let width = list.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+            for (name, title) in list {
+                let pad = " ".repeat(width - name.chars().count());
+                match title {
+                    Ok(t) => println!("{name}{pad}  {t}"),
+                    Err(e) => println!("{name}{pad}  (invalid: {e})"),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { paths } => {
+            let mut failed = 0;
+            for p in &paths {
+                match scenario::load(p).and_then(|s| {
+                    crate::runner::prepare(&s, s.seed).map(|_| s)
+                }) {
+                    Ok(s) => println!("ok  {p}: {}", s.title),
+                    Err(e) => {
+                        eprintln!("mlex: {e}");
+                        failed += 1;
+                    }
+                }
+            }
+            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_BAD_INPUT as u8) })
+        }
+    }
+}
+
+/// Parses the arguments, runs, and turns bad input into status 2.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Tui { scenario: None, seed: None });
+    match execute(command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mlex: {e}");
+            ExitCode::from(EXIT_BAD_INPUT as u8)
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The report of a fit, as the command-line contract fixes it: one JSON object, a
+//! human-readable table, or the trajectory as CSV.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::optim::fit::Record;
+use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
+
+/// Everything `mlex run` and `mlex fit` print.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Model family name.
+    pub model: String,
+    /// Sample size m.
+    pub n: usize,
+    /// Fitted natural parameters by name.
+    pub params: Value,
+    /// Starting natural parameters by name.
+    pub start: Value,
+    /// The closed-form MLE, for families that have one.
+    pub closed_form_mle: Option<Value>,
+    /// ℓ = Σ ln q(xᵢ).
+    pub log_likelihood: f64,
+    /// ℓ/m.
+    pub mean_log_likelihood: f64,
+    /// H(p̂, q_θ) = −ℓ/m.
+    pub cross_entropy: Nats,
+    /// For whole-number data under a discrete model: H(p̂) and D(p̂‖q) exactly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empirical: Option<EmpiricalDecomposition>,
+    /// Optimiser iterations taken (accepted and refused).
+    pub iterations: usize,
+    /// Whether θ is a maximum (gradient tolerance, or no ascent possible).
+    pub converged: bool,
+    /// Which stopping rule ended the run.
+    pub stop_reason: String,
+    /// ‖∇(ℓ/m)‖ in free coordinates at the end.
+    pub gradient_norm: f64,
+    /// Optimiser name.
+    pub optimizer: String,
+    /// Final step size (smaller than the initial one after refusals).
+    pub step_size: f64,
+    /// Steps refused (non-finite or, for gradient ascent, lowering ℓ).
+    pub refused_steps: usize,
+    /// Where the raw product of probabilities breaks down.
+    pub underflow: UnderflowReport,
+    /// Wall-clock seconds.
+    pub timing: Timing,
+    /// `run` only: the truth and the decomposition against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truth: Option<TruthReport>,
+    /// `fit` only: the data file and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataReport>,
+    /// Scenario name, for `run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// Per-step records, with `--trajectory`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<Vec<TrajectoryRow>>,
+    /// Parameter names in order, for tables and CSV.
+    #[serde(skip)]
+    pub param_names: Vec<String>,
+    /// The full trajectory, for CSV.
+    #[serde(skip)]
+    pub history: Vec<Record>,
+}
+
+/// The underflow block of the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnderflowReport {
+    /// First m where the f64 product leaves the normal range.
+    pub f64_subnormal_at: Option<usize>,
+    /// First m where the f64 product is 0.
+    pub f64_zero_at: Option<usize>,
+    /// First m where the f64 product is +∞.
+    pub f64_overflow_at: Option<usize>,
+    /// First m where the f32 product leaves the normal range.
+    pub f32_subnormal_at: Option<usize>,
+    /// First m where the f32 product is 0.
+    pub f32_zero_at: Option<usize>,
+    /// First m where the f32 product is +∞.
+    pub f32_overflow_at: Option<usize>,
+    /// log10 of the likelihood, from the log-sum.
+    pub log10_likelihood: f64,
+    /// The likelihood as mantissa × 10^exponent.
+    pub mantissa: f64,
+    /// The likelihood as mantissa × 10^exponent.
+    pub exponent: i64,
+}
+
+/// Wall-clock timings.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Timing {
+    /// Loading or sampling the data (and its sufficient statistics).
+    pub read_seconds: f64,
+    /// The optimisation alone.
+    pub fit_seconds: f64,
+}
+
+/// The truth of a `run`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthReport {
+    /// Family name.
+    pub family: String,
+    /// Natural parameters by name.
+    pub params: Value,
+    /// H(p), H(p, q_θ) and D(p‖q_θ) at the fitted θ.
+    #[serde(flatten)]
+    pub decomposition: TruthDecomposition,
+}
+
+/// The data file of a `fit`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataReport {
+    /// Path as given.
+    pub file: String,
+    /// CSV column, if any.
+    pub column: Option<String>,
+}
+
+/// One row of `--trajectory`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrajectoryRow {
+    /// Iteration (0 = start).
+    pub iteration: usize,
+    /// What happened.
+    pub event: &'static str,
+    /// Natural parameters.
+    pub params: Vec<f64>,
+    /// ℓ.
+    pub log_likelihood: f64,
+    /// ‖∇(ℓ/m)‖.
+    pub gradient_norm: f64,
+    /// Step size after the iteration.
+    pub step_size: f64,
+}
+
+impl Report {
+    /// The JSON object, pretty-printed.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// The trajectory as CSV: one row per iteration.
+    #[must_use]
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("iteration,event,log_likelihood,mean_log_likelihood,gradient_norm,step_size");
+        for name in &self.param_names {
+            out.push(',');
+            out.push_str(name);
+        }
+        out.push('\n');
+        for r in &self.history {
+            let _ = write!(
+                out,
+                "{},{},{},{},{},{}",
+                r.iteration,
+                r.event.name(),
+                r.log_likelihood,
+                r.mean_log_likelihood,
+                r.gradient_norm,
+                r.step_size
+            );
+            for p in &r.params {
+                let _ = write!(out, ",{p}");
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A table for people.
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
+        if let Some(s) = &self.scenario {
+            row("scenario", s.clone());
+        }
+        if let Some(d) = &self.data {
+            let col = d.column.as_ref().map(|c| format!(" (column {c})")).unwrap_or_default();
+            row("data", format!("{}{col}", d.file));
+        }
+        row("model", self.model.clone());
+        row("n", self.n.to_string());
+        row("params", compact(&self.params));
+        if let Some(c) = &self.closed_form_mle {
+            row("closed-form MLE", compact(c));
+        }
+        row("start", compact(&self.start));
+        row("log-likelihood", format!("{:.10}", self.log_likelihood));
+        row("mean log-likelihood", format!("{:.10}", self.mean_log_likelihood));
+        row(
+            "cross-entropy H(p̂,q)",
+            format!("{:.10} nats = {:.10} bits", self.cross_entropy.nats, self.cross_entropy.bits),
+        );
+        if let Some(e) = &self.empirical {
+            row("entropy H(p̂)", format!("{:.10} nats", e.empirical_entropy));
+            row("KL D(p̂‖q)", format!("{:.10} nats", e.kl_divergence));
+        }
+        if let Some(t) = &self.truth {
+            row("truth", format!("{} {}", t.family, compact(&t.params)));
+            row("truth entropy H(p)", format!("{:.10} nats", t.decomposition.truth_entropy));
+            row("H(p,q)", format!("{:.10} nats", t.decomposition.cross_entropy));
+            row("KL D(p‖q)", format!("{:.10} nats", t.decomposition.kl_divergence));
+        }
+        row("optimizer", format!("{} (final step size {})", self.optimizer, self.step_size));
+        row("iterations", format!("{} ({} refused)", self.iterations, self.refused_steps));
+        row("converged", format!("{} ({})", self.converged, self.stop_reason));
+        row("gradient norm", format!("{:.3e}", self.gradient_norm));
+        let u = &self.underflow;
+        row(
+            "likelihood",
+            format!("{:.6} × 10^{} (log10 = {:.6})", u.mantissa, u.exponent, u.log10_likelihood),
+        );
+        let at = |v: Option<usize>| v.map_or_else(|| "never".to_string(), |m| format!("m = {m}"));
+        row("f64 product subnormal", at(u.f64_subnormal_at));
+        row("f64 product zero", at(u.f64_zero_at));
+        row("f64 product overflow", at(u.f64_overflow_at));
+        row("f32 product zero", at(u.f32_zero_at));
+        row(
+            "timing",
+            format!("read {:.6} s, fit {:.6} s", self.timing.read_seconds, self.timing.fit_seconds),
+        );
+        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (k, v) in rows {
+            let pad = width - k.chars().count();
+            let _ = writeln!(out, "{k}{}  {v}", " ".repeat(pad));
+        }
+        out
+    }
+}
+
+/// `{mu = 1.5, sigma = 2}` from a JSON object.
+fn compact(v: &Value) -> String {
+    match v {
+        Value::Object(map) => {
+            let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} = {}", compact(v))).collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(compact).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| format!("{f:.10}")),
+        other => other.to_string(),
+    }
+}

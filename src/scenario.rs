@@ -1,0 +1,372 @@
+//! Scenario files: TOML that fixes the truth (or a data file), the sample size and seed, the
+//! model, its start and the optimiser. A file deserialises into a raw struct that rejects
+//! unknown fields, and becomes a checked [`Scenario`] only through validation, so nothing
+//! unchecked reaches the engine. Every error names the file, line, column and field.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::InputError;
+use crate::optim::fit::Stopping;
+use crate::optim::{OptimizerKind, Settings};
+use crate::stats::family::{FamilyKind, ParamValue, Shape};
+
+/// Presets built into the binary, so `mlex` works from any directory: (name, TOML source).
+pub const PRESETS: &[(&str, &str)] = &[
+    ("normal-basics", include_str!("../scenarios/normal-basics.toml")),
+    ("underflow", include_str!("../scenarios/underflow.toml")),
+];
+
+/// The preset `mlex` opens when given no scenario.
+pub const DEFAULT_PRESET: &str = "normal-basics";
+
+/// Samples larger than this are refused: 10^7 f64 values already take 80 MB.
+pub const MAX_SAMPLE_SIZE: usize = 10_000_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    title: Spanned<String>,
+    lesson: Option<String>,
+    seed: Option<u64>,
+    sample_size: Option<Spanned<i64>>,
+    truth: Option<RawDistribution>,
+    data: Option<RawData>,
+    model: RawModel,
+    optimizer: Option<RawOptimizer>,
+    view: Option<RawView>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDistribution {
+    family: Spanned<String>,
+    params: Spanned<BTreeMap<String, Spanned<RawParam>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawParam {
+    Scalar(f64),
+    List(Vec<f64>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawData {
+    path: Spanned<String>,
+    column: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    family: Spanned<String>,
+    start: Option<Spanned<BTreeMap<String, Spanned<RawParam>>>>,
+    trials: Option<Spanned<i64>>,
+    categories: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOptimizer {
+    kind: Option<Spanned<String>>,
+    step_size: Option<Spanned<f64>>,
+    momentum: Option<Spanned<f64>>,
+    max_steps: Option<Spanned<i64>>,
+    tolerance: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawView {
+    focus: Option<String>,
+}
+
+/// Where the data of a scenario comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Sampled from a known truth.
+    Truth {
+        /// The truth's family.
+        kind: FamilyKind,
+        /// Its fixed parts.
+        shape: Shape,
+        /// Its natural parameters.
+        params: Vec<f64>,
+    },
+    /// Read from a file (path resolved against the scenario file's folder).
+    Data {
+        /// The data file.
+        path: PathBuf,
+        /// The CSV column, if any.
+        column: Option<String>,
+    },
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Preset name or file path it came from.
+    pub name: String,
+    /// One-line title.
+    pub title: String,
+    /// What to look at.
+    pub lesson: String,
+    /// Seed of the sampler.
+    pub seed: u64,
+    /// Sample size m.
+    pub sample_size: usize,
+    /// Truth or data file.
+    pub source: Source,
+    /// Model family.
+    pub model: FamilyKind,
+    /// Model's fixed parts (binomial n, categorical k); None to take them from the truth or
+    /// the data.
+    pub model_trials: Option<u64>,
+    /// Categorical model's k, if fixed by the file.
+    pub model_categories: Option<usize>,
+    /// Starting θ by name, checked against the model when it is built.
+    pub start: Option<BTreeMap<String, ParamValue>>,
+    /// Optimiser settings.
+    pub settings: Settings,
+    /// Stopping rules.
+    pub stopping: Stopping,
+    /// Pane to focus in the TUI.
+    pub focus: Option<String>,
+}
+
+/// Reads a scenario by preset name or file path.
+pub fn load(name_or_path: &str) -> Result<Scenario, InputError> {
+    if let Some((name, source)) = PRESETS.iter().find(|(n, _)| *n == name_or_path) {
+        return parse(source, name, None);
+    }
+    let path = Path::new(name_or_path);
+    if !path.exists() && !name_or_path.contains(['/', '.']) {
+        let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+        return Err(InputError::new(format!(
+            "no preset or file named '{name_or_path}' (presets: {}; see `mlex scenarios`)",
+            names.join(", ")
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(format!("cannot read: {e}")).in_file(path))?;
+    parse(&text, name_or_path, Some(path))
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Parses scenario text. `file` names the file in errors (None for presets, which are named
+/// by `name`).
+pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, InputError> {
+    let shown: PathBuf = file.map_or_else(|| PathBuf::from(format!("<preset {name}>")), Path::to_path_buf);
+    let at = |span: std::ops::Range<usize>, field: &str, msg: String| {
+        let (line, col) = line_col(text, span.start);
+        InputError::new(msg).in_file(&shown).at_line(line).at_column(col).field(field)
+    };
+    let raw: RawScenario = toml::from_str(text).map_err(|e| {
+        let mut err = InputError::new(e.message().trim().to_string()).in_file(&shown);
+        if let Some(span) = e.span() {
+            let (line, col) = line_col(text, span.start);
+            err = err.at_line(line).at_column(col);
+        }
+        err
+    })?;
+
+    let sample_size = match raw.sample_size {
+        None => 200,
+        Some(s) => {
+            let v = *s.get_ref();
+            if v < 1 || v as u64 > MAX_SAMPLE_SIZE as u64 {
+                return Err(at(
+                    s.span(),
+                    "sample_size",
+                    format!("must be a whole number from 1 to {MAX_SAMPLE_SIZE}, got {v}"),
+                ));
+            }
+            v as usize
+        }
+    };
+
+    let source = match (raw.truth, raw.data) {
+        (Some(_), Some(d)) => {
+            return Err(at(d.path.span(), "data", "give either [truth] or [data], not both".into()));
+        }
+        (None, None) => {
+            return Err(InputError::new(
+                "a scenario needs a [truth] table (family and params) or a [data] table (path)",
+            )
+            .in_file(&shown));
+        }
+        (Some(t), None) => truth(&t, &at)?,
+        (None, Some(d)) => {
+            let base = file.and_then(Path::parent).unwrap_or_else(|| Path::new("."));
+            Source::Data { path: base.join(d.path.get_ref()), column: d.column }
+        }
+    };
+
+    let model = family_kind(&raw.model.family, "model.family", &at)?;
+    let whole = |v: &Option<Spanned<i64>>, field: &str, lo: i64, hi: i64| -> Result<Option<i64>, InputError> {
+        match v {
+            None => Ok(None),
+            Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(Some(*s.get_ref())),
+            Some(s) => Err(at(s.span(), field, format!("must be a whole number from {lo} to {hi}, got {}", s.get_ref()))),
+        }
+    };
+    let model_trials = whole(&raw.model.trials, "model.trials", 1, 1_000_000_000)?.map(|v| v as u64);
+    let model_categories = whole(&raw.model.categories, "model.categories", 2, 10_000)?.map(|v| v as usize);
+    let start = raw.model.start.map(|s| named(s.get_ref()));
+
+    let mut settings = Settings::default();
+    let mut stopping = Stopping::default();
+    if let Some(o) = raw.optimizer {
+        if let Some(k) = o.kind {
+            settings.kind = OptimizerKind::from_name(k.get_ref()).ok_or_else(|| {
+                at(
+                    k.span(),
+                    "optimizer.kind",
+                    format!("unknown optimizer '{}' (choose one of {})", k.get_ref(), OptimizerKind::all_names()),
+                )
+            })?;
+        }
+        if let Some(s) = o.step_size {
+            let v = *s.get_ref();
+            if !(v > 0.0 && v.is_finite()) {
+                return Err(at(s.span(), "optimizer.step_size", format!("must be a finite number > 0, got {v}")));
+            }
+            settings.step_size = v;
+        }
+        if let Some(s) = o.momentum {
+            let v = *s.get_ref();
+            if !(0.0..1.0).contains(&v) {
+                return Err(at(s.span(), "optimizer.momentum", format!("must be in [0, 1), got {v}")));
+            }
+            settings.momentum = v;
+        }
+        if let Some(v) = whole(&o.max_steps, "optimizer.max_steps", 0, 10_000_000)? {
+            stopping.max_steps = v as usize;
+        }
+        if let Some(s) = o.tolerance {
+            let v = *s.get_ref();
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(at(s.span(), "optimizer.tolerance", format!("must be a finite number ≥ 0, got {v}")));
+            }
+            stopping.tolerance = v;
+        }
+    }
+
+    Ok(Scenario {
+        name: name.to_string(),
+        title: raw.title.into_inner(),
+        lesson: raw.lesson.unwrap_or_default(),
+        seed: raw.seed.unwrap_or(1),
+        sample_size,
+        source,
+        model,
+        model_trials,
+        model_categories,
+        start,
+        settings,
+        stopping,
+        focus: raw.view.and_then(|v| v.focus),
+    })
+}
+
+fn named(raw: &BTreeMap<String, Spanned<RawParam>>) -> BTreeMap<String, ParamValue> {
+    raw.iter()
+        .map(|(k, v)| {
+            let v = match v.get_ref() {
+                RawParam::Scalar(x) => ParamValue::Scalar(*x),
+                RawParam::List(l) => ParamValue::List(l.clone()),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+fn family_kind(
+    name: &Spanned<String>,
+    field: &str,
+    at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
+) -> Result<FamilyKind, InputError> {
+    FamilyKind::from_name(name.get_ref()).ok_or_else(|| {
+        at(
+            name.span(),
+            field,
+            format!("unknown family '{}' (choose one of {})", name.get_ref(), FamilyKind::all_names()),
+        )
+    })
+}
+
+fn truth(
+    t: &RawDistribution,
+    at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
+) -> Result<Source, InputError> {
+    let kind = family_kind(&t.family, "truth.family", at)?;
+    let params = t.params.get_ref();
+    let mut shape = Shape::default();
+    if kind == FamilyKind::Binomial {
+        match params.get("n").map(Spanned::get_ref) {
+            Some(RawParam::Scalar(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= 1e9 => shape.trials = *n as u64,
+            _ => {
+                let span = params.get("n").map_or_else(|| t.params.span(), Spanned::span);
+                return Err(at(span, "truth.params.n", "binomial needs n, a whole number of trials from 1 to 10^9".into()));
+            }
+        }
+    }
+    if kind == FamilyKind::Categorical {
+        if let Some(RawParam::List(p)) = params.get("p").map(Spanned::get_ref) {
+            shape.categories = p.len();
+            if p.len() < 2 {
+                let span = params.get("p").map_or_else(|| t.params.span(), Spanned::span);
+                return Err(at(span, "truth.params.p", "categorical needs at least 2 probabilities".into()));
+            }
+        }
+    }
+    let family = kind.build(shape);
+    let values = named(params);
+    let nat = family.from_named(&values).map_err(|msg| {
+        // Point at the parameter the message is about, or at the whole table.
+        let span = params
+            .iter()
+            .find(|(k, _)| msg.starts_with(k.as_str()) || msg.contains(&format!("'{k}'")))
+            .map_or_else(|| t.params.span(), |(_, v)| v.span());
+        let field = params
+            .keys()
+            .find(|k| msg.starts_with(k.as_str()))
+            .map_or_else(|| "truth.params".to_string(), |k| format!("truth.params.{k}"));
+        at(span, &field, msg)
+    })?;
+    Ok(Source::Truth { kind, shape, params: nat })
+}
+
+/// Preset names and titles, then ./scenarios/*.toml files with theirs (or their error).
+#[must_use]
+pub fn catalogue() -> Vec<(String, Result<String, InputError>)> {
+    let mut out: Vec<(String, Result<String, InputError>)> = PRESETS
+        .iter()
+        .map(|(name, src)| ((*name).to_string(), parse(src, name, None).map(|s| s.title)))
+        .collect();
+    if let Ok(dir) = std::fs::read_dir("scenarios") {
+        let mut paths: Vec<PathBuf> = dir
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let shown = p.display().to_string();
+            out.push((shown.clone(), load(&shown).map(|s| s.title)));
+        }
+    }
+    out
+}

@@ -77,16 +77,16 @@ pub enum Command {
         #[arg(long)]
         optimizer: Option<String>,
         /// Starting θ, e.g. mu=0,sigma=2 (categorical: p=0.2:0.3:0.5).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         start: Option<String>,
         /// Step size for the first-order optimisers.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         step_size: Option<f64>,
         /// Step limit.
         #[arg(long)]
         max_steps: Option<usize>,
         /// Stop when the gradient norm of the mean log-likelihood is at most this.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         tolerance: Option<f64>,
         /// Binomial: the fixed number of trials n.
         #[arg(long)]
@@ -167,11 +167,11 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
                 .map(|s| parse_named(&s).map_err(|e| InputError::new(e).field("--start")))
                 .transpose()?;
             positive_finite("--step-size", step_size)?;
-            if let Some(t) = tolerance {
-                if !(t.is_finite() && t >= 0.0) {
-                    return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
-                        .field("--tolerance"));
-                }
+            if let Some(t) = tolerance
+                && !(t.is_finite() && t >= 0.0)
+            {
+                return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
+                    .field("--tolerance"));
             }
             let req = FitRequest {
                 data,
@@ -204,9 +204,8 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
         Command::Check { paths } => {
             let mut failed = 0;
             for p in &paths {
-                match scenario::load(p).and_then(|s| {
-                    crate::runner::prepare(&s, s.seed).map(|_| s)
-                }) {
+                match scenario::load(p).and_then(|s| crate::runner::prepare(&s, s.seed).map(|_| s))
+                {
                     Ok(s) => println!("ok  {p}: {}", s.title),
                     Err(e) => {
                         eprintln!("mlex: {e}");

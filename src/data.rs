@@ -45,16 +45,9 @@ pub fn parse_data(bytes: &[u8], path: &Path, column: Option<&str>) -> Result<Dat
     // Errors are built without the file and get it here, so none can miss it.
     let parsed = decode(bytes).and_then(|text| parse_text(text, column));
     match parsed {
-        Ok(Parsed {
-            values,
-            lines,
-            column,
-        }) => Ok(DataFile {
-            path: path.to_path_buf(),
-            values,
-            lines,
-            column,
-        }),
+        Ok(Parsed { values, lines, column }) => {
+            Ok(DataFile { path: path.to_path_buf(), values, lines, column })
+        }
         Err(e) => Err(e.in_file(path)),
     }
 }
@@ -171,11 +164,7 @@ fn read_plain<'a>(rows: impl Iterator<Item = (usize, &'a str)>) -> Result<Parsed
         values.push(value);
         lines.push(line);
     }
-    Ok(Parsed {
-        values,
-        lines,
-        column: None,
-    })
+    Ok(Parsed { values, lines, column: None })
 }
 
 /// Reads column `index` of the CSV rows that follow `header`.
@@ -212,11 +201,9 @@ fn read_column<'a>(
         };
         let text = unquote_value(raw);
         if text.is_empty() {
-            return Err(
-                InputError::new("empty value; every row needs a number in this column")
-                    .at_line(line)
-                    .field(label),
-            );
+            return Err(InputError::new("empty value; every row needs a number in this column")
+                .at_line(line)
+                .field(label));
         }
         let value = parse_number(text).map_err(|bad| {
             let hint = if text.contains([';', '\t']) {
@@ -224,9 +211,7 @@ fn read_column<'a>(
             } else {
                 ""
             };
-            InputError::new(bad.message(text, hint))
-                .at_line(line)
-                .field(label.clone())
+            InputError::new(bad.message(text, hint)).at_line(line).field(label.clone())
         })?;
         values.push(value);
         lines.push(line);
@@ -234,11 +219,7 @@ fn read_column<'a>(
     if values.is_empty() {
         return Err(InputError::new(NO_NUMBERS).field(label));
     }
-    Ok(Parsed {
-        values,
-        lines,
-        column: header.names.get(index).cloned(),
-    })
+    Ok(Parsed { values, lines, column: header.names.get(index).cloned() })
 }
 
 /// Why a piece of text is not a number that can be fitted.
@@ -300,11 +281,7 @@ fn quote(text: &str) -> String {
 
 /// `n` followed by `noun`, plural when `n` is not 1.
 fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// The comma-separated fields of one line, raw: untrimmed and with any quotes.
@@ -398,17 +375,9 @@ impl Header {
             ))
             .at_line(self.line));
         };
-        let fail = |message: String| {
-            InputError::new(message)
-                .at_line(self.line)
-                .field("--column")
-        };
-        let mut matches = self
-            .names
-            .iter()
-            .enumerate()
-            .filter(|(_, name)| *name == wanted)
-            .map(|(i, _)| i);
+        let fail = |message: String| InputError::new(message).at_line(self.line).field("--column");
+        let mut matches =
+            self.names.iter().enumerate().filter(|(_, name)| *name == wanted).map(|(i, _)| i);
         match (matches.next(), matches.next()) {
             (Some(index), None) => return Ok(index),
             (Some(a), Some(b)) => {
@@ -430,11 +399,7 @@ impl Header {
                 ))),
             };
         }
-        Err(fail(format!(
-            "no column named {}; the header has {}",
-            quote(wanted),
-            self.listing()
-        )))
+        Err(fail(format!("no column named {}; the header has {}", quote(wanted), self.listing())))
     }
 
     /// The columns as `1 "time", 2 "x"`, cut short when there are many.
@@ -526,10 +491,7 @@ mod tests {
 
     #[test]
     fn csv_column_by_name() {
-        let data = ok(
-            "# run 3\ntime, x ,y\n\n0,1.5,10\n# skipped\n1,2.5,20\r\n",
-            Some("x"),
-        );
+        let data = ok("# run 3\ntime, x ,y\n\n0,1.5,10\n# skipped\n1,2.5,20\r\n", Some("x"));
         assert_eq!(data.values, vec![1.5, 2.5]);
         assert_eq!(data.lines, vec![4, 6]);
         assert_eq!(data.column.as_deref(), Some("x"));
@@ -616,10 +578,7 @@ mod tests {
             "d.txt: no numbers found (blank lines and lines starting with # are skipped)";
         assert_eq!(err("", None), expected);
         assert_eq!(err("\n  \n# only a comment\r\n", None), expected);
-        assert_has(
-            &err("x,y\n# nothing\n", Some("y")),
-            &["d.txt: y: no numbers found"],
-        );
+        assert_has(&err("x,y\n# nothing\n", Some("y")), &["d.txt: y: no numbers found"]);
     }
 
     #[test]
@@ -633,33 +592,21 @@ mod tests {
 
     #[test]
     fn mistyped_first_number_is_not_taken_for_a_header() {
-        assert_has(
-            &err("1..5\n2\n", None),
-            &["d.txt:1: \"1..5\" is not a number", "header"],
-        );
+        assert_has(&err("1..5\n2\n", None), &["d.txt:1: \"1..5\" is not a number", "header"]);
     }
 
     #[test]
     fn long_bad_text_is_cut_short() {
         let long = "z".repeat(500);
         let message = err(&format!("1\n{long}\n"), None);
-        assert_has(
-            &message,
-            &["d.txt:2: ", &format!("\"{}\"...", "z".repeat(40))],
-        );
+        assert_has(&message, &["d.txt:2: ", &format!("\"{}\"...", "z".repeat(40))]);
         assert!(message.len() < 120, "{message}");
     }
 
     #[test]
     fn nan_is_refused() {
-        assert_eq!(
-            err("1\nNaN\n", None),
-            "d.txt:2: NaN is not a number that can be fitted"
-        );
-        assert_eq!(
-            err("nan\n", None),
-            "d.txt:1: NaN is not a number that can be fitted"
-        );
+        assert_eq!(err("1\nNaN\n", None), "d.txt:2: NaN is not a number that can be fitted");
+        assert_eq!(err("nan\n", None), "d.txt:1: NaN is not a number that can be fitted");
     }
 
     #[test]
@@ -667,10 +614,7 @@ mod tests {
         for (text, line) in [("1\ninf\n", 2), ("1\n2\n-inf\n", 3), ("+Infinity\n", 1)] {
             assert_has(
                 &err(text, None),
-                &[
-                    &format!("d.txt:{line}: "),
-                    "infinite values cannot be fitted",
-                ],
+                &[&format!("d.txt:{line}: "), "infinite values cannot be fitted"],
             );
         }
     }
@@ -717,14 +661,8 @@ mod tests {
 
     #[test]
     fn long_header_listing_is_cut_short() {
-        let header = (1..=30)
-            .map(|i| format!("c{i}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        assert_has(
-            &err(&format!("{header}\n"), None),
-            &["20 \"c20\", ... (30 columns in all)"],
-        );
+        let header = (1..=30).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
+        assert_has(&err(&format!("{header}\n"), None), &["20 \"c20\", ... (30 columns in all)"]);
     }
 
     #[test]
@@ -732,20 +670,14 @@ mod tests {
         let expected = "d.txt:1: --column: there is no column {}: columns are numbered from 1 to 2 (1 \"a\", 2 \"b\")";
         assert_eq!(err("a,b\n1,2\n", Some("0")), expected.replace("{}", "0"));
         assert_eq!(err("a,b\n1,2\n", Some("3")), expected.replace("{}", "3"));
-        assert_has(
-            &err("a,b\n1,2\n", Some("99999999999999999999999")),
-            &["from 1 to 2"],
-        );
+        assert_has(&err("a,b\n1,2\n", Some("99999999999999999999999")), &["from 1 to 2"]);
     }
 
     #[test]
     fn duplicate_column_name_is_ambiguous() {
         assert_has(
             &err("x,x\n1,2\n", Some("x")),
-            &[
-                "d.txt:1: --column: ",
-                "more than one column named \"x\" (columns 1 and 2)",
-            ],
+            &["d.txt:1: --column: ", "more than one column named \"x\" (columns 1 and 2)"],
         );
     }
 
@@ -755,27 +687,18 @@ mod tests {
             err("a,b,c\n1,2,3\n\n4,5\n", Some("a")),
             "d.txt:4: this row has 2 fields but the header (line 1) has 3 columns"
         );
-        assert_has(
-            &err("a,b\n1,2,3\n", Some("b")),
-            &["d.txt:2: this row has 3 fields"],
-        );
+        assert_has(&err("a,b\n1,2,3\n", Some("b")), &["d.txt:2: this row has 3 fields"]);
     }
 
     #[test]
     fn empty_field_in_the_column() {
-        assert_has(
-            &err("a,b\n1,2\n3, \n", Some("b")),
-            &["d.txt:3: b: empty value"],
-        );
+        assert_has(&err("a,b\n1,2\n3, \n", Some("b")), &["d.txt:3: b: empty value"]);
         assert_eq!(ok("a,b\n,2\n", Some("b")).values, vec![2.0]);
     }
 
     #[test]
     fn csv_value_errors_name_the_column() {
-        assert_eq!(
-            err("a,b\n1,2\n3,oops\n", Some("b")),
-            "d.txt:3: b: \"oops\" is not a number"
-        );
+        assert_eq!(err("a,b\n1,2\n3,oops\n", Some("b")), "d.txt:3: b: \"oops\" is not a number");
         assert_eq!(
             err("a,b\n1,nan\n", Some("b")),
             "d.txt:2: b: NaN is not a number that can be fitted"
@@ -794,10 +717,7 @@ mod tests {
     fn semicolon_separated_file_gets_a_hint() {
         assert_has(
             &err("a;b\n1;2\n", None),
-            &[
-                "d.txt:2: a;b: \"1;2\" is not a number",
-                "separated by commas",
-            ],
+            &["d.txt:2: a;b: \"1;2\" is not a number", "separated by commas"],
         );
     }
 
@@ -820,10 +740,7 @@ mod tests {
 
     #[test]
     fn unclosed_quote_in_header() {
-        assert_has(
-            &err("\"a,b\n1\n", None),
-            &["d.txt:1: unclosed double quote"],
-        );
+        assert_has(&err("\"a,b\n1\n", None), &["d.txt:1: unclosed double quote"]);
     }
 
     fn check_ok_result(result: &Result<DataFile, InputError>) -> Result<(), TestCaseError> {

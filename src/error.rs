@@ -94,7 +94,8 @@ mod tests {
 
     #[test]
     fn display_names_file_line_column_and_field() {
-        let e = InputError::new("must be > 0").in_file("a.toml").at_line(3).at_column(9).field("sigma");
+        let e =
+            InputError::new("must be > 0").in_file("a.toml").at_line(3).at_column(9).field("sigma");
         assert_eq!(e.to_string(), "a.toml:3:9: sigma: must be > 0");
         assert_eq!(InputError::new("empty").to_string(), "empty");
         assert_eq!(InputError::new("x").at_line(2).to_string(), "line 2: x");

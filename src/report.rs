@@ -149,7 +149,9 @@ impl Report {
     /// The trajectory as CSV: one row per iteration.
     #[must_use]
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("iteration,event,log_likelihood,mean_log_likelihood,gradient_norm,step_size");
+        let mut out = String::from(
+            "iteration,event,log_likelihood,mean_log_likelihood,gradient_norm,step_size",
+        );
         for name in &self.param_names {
             out.push(',');
             out.push_str(name);
@@ -209,7 +211,11 @@ impl Report {
             row("H(p,q)", format!("{:.10} nats", t.decomposition.cross_entropy));
             row("KL D(p‖q)", format!("{:.10} nats", t.decomposition.kl_divergence));
         }
-        row("optimizer", format!("{} (final step size {})", self.optimizer, self.step_size));
+        if self.optimizer == "newton" {
+            row("optimizer", "newton (line search from a full step)".to_string());
+        } else {
+            row("optimizer", format!("{} (final step size {})", self.optimizer, self.step_size));
+        }
         row("iterations", format!("{} ({} refused)", self.iterations, self.refused_steps));
         row("converged", format!("{} ({})", self.converged, self.stop_reason));
         row("gradient norm", format!("{:.3e}", self.gradient_norm));
@@ -241,7 +247,8 @@ impl Report {
 fn compact(v: &Value) -> String {
     match v {
         Value::Object(map) => {
-            let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} = {}", compact(v))).collect();
+            let parts: Vec<String> =
+                map.iter().map(|(k, v)| format!("{k} = {}", compact(v))).collect();
             format!("{{{}}}", parts.join(", "))
         }
         Value::Array(items) => {

@@ -76,17 +76,16 @@ fn model_shape(
         shape.trials = trials.ok_or("binomial needs the number of trials n: give --trials N")?;
     }
     if kind == FamilyKind::Categorical {
-        shape.categories = match categories {
-            Some(k) => k,
-            None => {
-                let max = values.iter().copied().fold(0.0, f64::max);
-                if max.fract() != 0.0 || !(1.0..=10_000.0).contains(&max) {
-                    return Err("categorical data must be whole numbers 0 to k−1 with k ≥ 2 \
-                                (give --categories K to fix k)"
-                        .into());
-                }
-                max as usize + 1
+        shape.categories = if let Some(k) = categories {
+            k
+        } else {
+            let max = values.iter().copied().fold(0.0, f64::max);
+            if max.fract() != 0.0 || !(1.0..=10_000.0).contains(&max) {
+                return Err("categorical data must be whole numbers 0 to k−1 with k ≥ 2 \
+                            (give --categories K to fix k)"
+                    .into());
             }
+            max as usize + 1
         };
     }
     Ok(shape)
@@ -99,10 +98,12 @@ fn start_point(
     start: Option<&BTreeMap<String, ParamValue>>,
 ) -> Result<Vec<f64>, String> {
     let nat = match start {
-        Some(named) => family.from_named(named)?,
+        Some(named) => family.params_from_named(named)?,
         None => family.start(sample),
     };
-    family.check(&nat).map_err(|e| format!("the starting point is not valid: {e} (give --start)"))?;
+    family
+        .check(&nat)
+        .map_err(|e| format!("the starting point is not valid: {e} (give --start)"))?;
     Ok(nat)
 }
 
@@ -194,8 +195,12 @@ fn report(
 /// `mlex fit`: reads a user's numbers and fits a model to them.
 pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let kind = FamilyKind::from_name(&req.model).ok_or_else(|| {
-        InputError::new(format!("unknown family '{}' (choose one of {})", req.model, FamilyKind::all_names()))
-            .field("--model")
+        InputError::new(format!(
+            "unknown family '{}' (choose one of {})",
+            req.model,
+            FamilyKind::all_names()
+        ))
+        .field("--model")
     })?;
     let clock = Instant::now();
     let data = read_data(&req.data, req.column.as_deref())?;
@@ -306,10 +311,18 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     let model = prepared.model.as_ref();
     let (fitted, reason) =
         optimise(model, &prepared.sample, prepared.start.clone(), scenario.settings, &stopping);
-    let mut rep = report(model, &prepared.sample, &fitted, reason, prepared.read_seconds, overrides.trajectory);
+    let mut rep = report(
+        model,
+        &prepared.sample,
+        &fitted,
+        reason,
+        prepared.read_seconds,
+        overrides.trajectory,
+    );
     rep.scenario = Some(scenario.name.clone());
     if let Some((family, params)) = &prepared.truth {
-        let decomposition = Truth::new(family.as_ref(), params).decompose(model, &fitted.fit.current().natural);
+        let decomposition =
+            Truth::new(family.as_ref(), params).decompose(model, &fitted.fit.current().natural);
         rep.truth = Some(TruthReport {
             family: family.kind().name().to_string(),
             params: family.params_json(params),
@@ -325,7 +338,9 @@ pub fn parse_named(text: &str) -> Result<BTreeMap<String, ParamValue>, String> {
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').ok_or_else(|| format!("'{part}' is not NAME=VALUE"))?;
         let num = |s: &str| {
-            s.trim().parse::<f64>().map_err(|_| format!("'{}' is not a number (in '{part}')", s.trim()))
+            s.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("'{}' is not a number (in '{part}')", s.trim()))
         };
         let value = if v.contains(':') {
             ParamValue::List(v.split(':').map(num).collect::<Result<_, _>>()?)

@@ -167,8 +167,10 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses scenario text. `file` names the file in errors (None for presets, which are named
 /// by `name`).
+#[allow(clippy::too_many_lines)] // one flat sequence of field checks reads best top to bottom
 pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, InputError> {
-    let shown: PathBuf = file.map_or_else(|| PathBuf::from(format!("<preset {name}>")), Path::to_path_buf);
+    let shown: PathBuf =
+        file.map_or_else(|| PathBuf::from(format!("<preset {name}>")), Path::to_path_buf);
     let at = |span: std::ops::Range<usize>, field: &str, msg: String| {
         let (line, col) = line_col(text, span.start);
         InputError::new(msg).in_file(&shown).at_line(line).at_column(col).field(field)
@@ -199,7 +201,11 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
 
     let source = match (raw.truth, raw.data) {
         (Some(_), Some(d)) => {
-            return Err(at(d.path.span(), "data", "give either [truth] or [data], not both".into()));
+            return Err(at(
+                d.path.span(),
+                "data",
+                "give either [truth] or [data], not both".into(),
+            ));
         }
         (None, None) => {
             return Err(InputError::new(
@@ -215,15 +221,25 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
     };
 
     let model = family_kind(&raw.model.family, "model.family", &at)?;
-    let whole = |v: &Option<Spanned<i64>>, field: &str, lo: i64, hi: i64| -> Result<Option<i64>, InputError> {
+    let whole = |v: &Option<Spanned<i64>>,
+                 field: &str,
+                 lo: i64,
+                 hi: i64|
+     -> Result<Option<i64>, InputError> {
         match v {
             None => Ok(None),
             Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(Some(*s.get_ref())),
-            Some(s) => Err(at(s.span(), field, format!("must be a whole number from {lo} to {hi}, got {}", s.get_ref()))),
+            Some(s) => Err(at(
+                s.span(),
+                field,
+                format!("must be a whole number from {lo} to {hi}, got {}", s.get_ref()),
+            )),
         }
     };
-    let model_trials = whole(&raw.model.trials, "model.trials", 1, 1_000_000_000)?.map(|v| v as u64);
-    let model_categories = whole(&raw.model.categories, "model.categories", 2, 10_000)?.map(|v| v as usize);
+    let model_trials =
+        whole(&raw.model.trials, "model.trials", 1, 1_000_000_000)?.map(|v| v as u64);
+    let model_categories =
+        whole(&raw.model.categories, "model.categories", 2, 10_000)?.map(|v| v as usize);
     let start = raw.model.start.map(|s| named(s.get_ref()));
 
     let mut settings = Settings::default();
@@ -234,21 +250,33 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
                 at(
                     k.span(),
                     "optimizer.kind",
-                    format!("unknown optimizer '{}' (choose one of {})", k.get_ref(), OptimizerKind::all_names()),
+                    format!(
+                        "unknown optimizer '{}' (choose one of {})",
+                        k.get_ref(),
+                        OptimizerKind::all_names()
+                    ),
                 )
             })?;
         }
         if let Some(s) = o.step_size {
             let v = *s.get_ref();
             if !(v > 0.0 && v.is_finite()) {
-                return Err(at(s.span(), "optimizer.step_size", format!("must be a finite number > 0, got {v}")));
+                return Err(at(
+                    s.span(),
+                    "optimizer.step_size",
+                    format!("must be a finite number > 0, got {v}"),
+                ));
             }
             settings.step_size = v;
         }
         if let Some(s) = o.momentum {
             let v = *s.get_ref();
             if !(0.0..1.0).contains(&v) {
-                return Err(at(s.span(), "optimizer.momentum", format!("must be in [0, 1), got {v}")));
+                return Err(at(
+                    s.span(),
+                    "optimizer.momentum",
+                    format!("must be in [0, 1), got {v}"),
+                ));
             }
             settings.momentum = v;
         }
@@ -258,7 +286,11 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         if let Some(s) = o.tolerance {
             let v = *s.get_ref();
             if !(v >= 0.0 && v.is_finite()) {
-                return Err(at(s.span(), "optimizer.tolerance", format!("must be a finite number ≥ 0, got {v}")));
+                return Err(at(
+                    s.span(),
+                    "optimizer.tolerance",
+                    format!("must be a finite number ≥ 0, got {v}"),
+                ));
             }
             stopping.tolerance = v;
         }
@@ -302,7 +334,11 @@ fn family_kind(
         at(
             name.span(),
             field,
-            format!("unknown family '{}' (choose one of {})", name.get_ref(), FamilyKind::all_names()),
+            format!(
+                "unknown family '{}' (choose one of {})",
+                name.get_ref(),
+                FamilyKind::all_names()
+            ),
         )
     })
 }
@@ -316,25 +352,35 @@ fn truth(
     let mut shape = Shape::default();
     if kind == FamilyKind::Binomial {
         match params.get("n").map(Spanned::get_ref) {
-            Some(RawParam::Scalar(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= 1e9 => shape.trials = *n as u64,
+            Some(RawParam::Scalar(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= 1e9 => {
+                shape.trials = *n as u64;
+            }
             _ => {
                 let span = params.get("n").map_or_else(|| t.params.span(), Spanned::span);
-                return Err(at(span, "truth.params.n", "binomial needs n, a whole number of trials from 1 to 10^9".into()));
+                return Err(at(
+                    span,
+                    "truth.params.n",
+                    "binomial needs n, a whole number of trials from 1 to 10^9".into(),
+                ));
             }
         }
     }
-    if kind == FamilyKind::Categorical {
-        if let Some(RawParam::List(p)) = params.get("p").map(Spanned::get_ref) {
-            shape.categories = p.len();
-            if p.len() < 2 {
-                let span = params.get("p").map_or_else(|| t.params.span(), Spanned::span);
-                return Err(at(span, "truth.params.p", "categorical needs at least 2 probabilities".into()));
-            }
+    if kind == FamilyKind::Categorical
+        && let Some(RawParam::List(p)) = params.get("p").map(Spanned::get_ref)
+    {
+        shape.categories = p.len();
+        if p.len() < 2 {
+            let span = params.get("p").map_or_else(|| t.params.span(), Spanned::span);
+            return Err(at(
+                span,
+                "truth.params.p",
+                "categorical needs at least 2 probabilities".into(),
+            ));
         }
     }
     let family = kind.build(shape);
     let values = named(params);
-    let nat = family.from_named(&values).map_err(|msg| {
+    let nat = family.params_from_named(&values).map_err(|msg| {
         // Point at the parameter the message is about, or at the whole table.
         let span = params
             .iter()
@@ -364,6 +410,14 @@ pub fn catalogue() -> Vec<(String, Result<String, InputError>)> {
             .collect();
         paths.sort();
         for p in paths {
+            // The repository's own scenarios/ holds the presets' sources: list them once.
+            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let same = PRESETS
+                .iter()
+                .any(|(n, src)| *n == stem && std::fs::read_to_string(&p).is_ok_and(|t| t == *src));
+            if same {
+                continue;
+            }
             let shown = p.display().to_string();
             out.push((shown.clone(), load(&shown).map(|s| s.title)));
         }

@@ -2,10 +2,10 @@
 //! underflow trace. Nothing here knows about the terminal.
 
 pub mod family;
+pub mod information;
+pub mod objective;
+pub mod quadrature;
 pub mod rng;
 pub mod sample;
 pub mod sums;
-pub mod quadrature;
-pub mod information;
-pub mod objective;
 pub mod underflow;

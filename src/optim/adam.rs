@@ -7,8 +7,12 @@ use crate::stats::objective::{Eval, Objective};
 pub(super) fn step(opt: &mut Optimizer, objective: &Objective<'_>, current: &Eval) -> Step {
     let s = opt.settings;
     let t = opt.t + 1;
-    let first: Vec<f64> =
-        opt.first.iter().zip(&current.gradient).map(|(m, g)| s.beta1 * m + (1.0 - s.beta1) * g).collect();
+    let first: Vec<f64> = opt
+        .first
+        .iter()
+        .zip(&current.gradient)
+        .map(|(m, g)| s.beta1 * m + (1.0 - s.beta1) * g)
+        .collect();
     let second: Vec<f64> = opt
         .second
         .iter()

@@ -130,8 +130,14 @@ impl Fit {
     pub fn new(objective: &Objective<'_>, start: &[f64], settings: Settings) -> Self {
         let current = objective.eval_natural(start);
         let optimizer = Optimizer::new(settings, objective.family.dim());
-        let mut fit =
-            Self { optimizer, current, iteration: 0, refusals: 0, history: Vec::new(), stopped: None };
+        let mut fit = Self {
+            optimizer,
+            current,
+            iteration: 0,
+            refusals: 0,
+            history: Vec::new(),
+            stopped: None,
+        };
         fit.record(Event::Start);
         fit
     }

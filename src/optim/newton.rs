@@ -32,7 +32,8 @@ pub(super) fn step(objective: &Objective<'_>, current: &Eval) -> Step {
         }
         let next = objective.eval(&proposal);
         if next.is_finite()
-            && next.mean_log_likelihood >= current.mean_log_likelihood + ARMIJO * alpha * slope - tol
+            && next.mean_log_likelihood
+                >= current.mean_log_likelihood + ARMIJO * alpha * slope - tol
         {
             return Step::Accepted(next);
         }

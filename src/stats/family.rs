@@ -290,7 +290,7 @@ pub trait Family: fmt::Debug + Send + Sync {
     }
 
     /// Natural parameters from named values; every name must be given and no other.
-    fn from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
+    fn params_from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
         let names = self.param_names();
         for key in named.keys() {
             if !names.contains(key) {
@@ -331,7 +331,12 @@ pub fn pointwise_log_likelihood<F: Family + ?Sized>(family: &F, nat: &[f64], xs:
 }
 
 /// Σ score(xᵢ), compensated per coordinate.
-pub fn pointwise_gradient<F: Family + ?Sized>(family: &F, nat: &[f64], xs: &[f64], grad: &mut [f64]) {
+pub fn pointwise_gradient<F: Family + ?Sized>(
+    family: &F,
+    nat: &[f64],
+    xs: &[f64],
+    grad: &mut [f64],
+) {
     let mut acc = vec![Neumaier::new(); grad.len()];
     let mut one = vec![0.0; grad.len()];
     for &x in xs {

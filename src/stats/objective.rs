@@ -53,7 +53,9 @@ impl Objective<'_> {
         let valid = free.iter().all(|v| v.is_finite()) && self.family.check(&natural).is_ok();
         let log_likelihood = if valid {
             self.family.gradient(&natural, self.sample, &mut gradient);
-            gradient.iter_mut().for_each(|g| *g /= m);
+            for g in &mut gradient {
+                *g /= m;
+            }
             self.family.log_likelihood(&natural, self.sample)
         } else {
             gradient.fill(f64::NAN);
@@ -96,6 +98,7 @@ impl Objective<'_> {
             }
         }
         // Symmetrise: the exact Hessian is symmetric, the differences nearly so.
+        #[allow(clippy::needless_range_loop)] // h[i][j] and h[j][i] are both touched
         for i in 0..d {
             for j in 0..i {
                 let v = 0.5 * (h[i][j] + h[j][i]);

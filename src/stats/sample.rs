@@ -83,10 +83,7 @@ impl Sample {
     #[must_use]
     pub fn empirical_pmf(&self) -> Option<Vec<(i64, f64)>> {
         let m = self.len() as f64;
-        self.stats
-            .counts
-            .as_ref()
-            .map(|c| c.iter().map(|&(k, n)| (k, n as f64 / m)).collect())
+        self.stats.counts.as_ref().map(|c| c.iter().map(|&(k, n)| (k, n as f64 / m)).collect())
     }
 }
 

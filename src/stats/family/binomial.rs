@@ -23,7 +23,7 @@ pub struct Binomial {
 }
 
 impl Binomial {
-    fn dist(&self, nat: &[f64]) -> statrs::distribution::Binomial {
+    fn dist(self, nat: &[f64]) -> statrs::distribution::Binomial {
         statrs::distribution::Binomial::new(nat[0], self.trials).expect(CHECKED)
     }
 }
@@ -67,7 +67,8 @@ impl Family for Binomial {
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
         let Some(counts) = sample.stats().counts.as_ref() else { return f64::NAN };
-        let combos = sum(counts.iter().map(|&(k, c)| c as f64 * ln_binomial(self.trials, k as u64)));
+        let combos =
+            sum(counts.iter().map(|&(k, c)| c as f64 * ln_binomial(self.trials, k as u64)));
         let successes = sample.stats().x.sum;
         let failures = sample.len() as f64 * self.trials as f64 - successes;
         combos + successes * nat[0].ln() + failures * (-nat[0]).ln_1p()
@@ -127,12 +128,12 @@ impl Family for Binomial {
         serde_json::json!({ "n": self.trials, "p": nat[0] })
     }
 
-    fn from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
+    fn params_from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
         let mut rest = named.clone();
-        if let Some(n) = rest.remove("n") {
-            if n != ParamValue::Scalar(self.trials as f64) {
-                return Err(format!("n is fixed at {} for this binomial", self.trials));
-            }
+        if let Some(n) = rest.remove("n")
+            && n != ParamValue::Scalar(self.trials as f64)
+        {
+            return Err(format!("n is fixed at {} for this binomial", self.trials));
         }
         match rest.get("p") {
             Some(ParamValue::Scalar(p)) if rest.len() == 1 => {

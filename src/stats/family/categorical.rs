@@ -38,7 +38,7 @@ impl Family for Categorical {
     }
 
     fn support(&self) -> String {
-        format!("whole numbers 0 to {} (one per category)", self.k - 1)
+        format!("whole numbers 0 to {}, one per category", self.k - 1)
     }
 
     fn in_support(&self, x: f64) -> bool {
@@ -70,7 +70,9 @@ impl Family for Categorical {
         let mut p: Vec<f64> = free.iter().map(|u| (u - top).exp()).collect();
         p.push((-top).exp());
         let total = sum(p.iter().copied());
-        p.iter_mut().for_each(|q| *q /= total);
+        for q in &mut p {
+            *q /= total;
+        }
         p
     }
 
@@ -155,14 +157,17 @@ impl Family for Categorical {
         serde_json::json!({ "p": nat })
     }
 
-    fn from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
+    fn params_from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
         match (named.get("p"), named.len()) {
             (Some(ParamValue::List(p)), 1) => {
                 self.check(p)?;
                 let total = sum(p.iter().copied());
                 Ok(p.iter().map(|q| q / total).collect())
             }
-            _ => Err("categorical takes one parameter, p: a list of probabilities summing to 1".into()),
+            _ => {
+                Err("categorical takes one parameter, p: a list of probabilities summing to 1"
+                    .into())
+            }
         }
     }
 }

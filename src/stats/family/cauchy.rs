@@ -71,7 +71,8 @@ impl Family for Cauchy {
     fn start(&self, sample: &Sample) -> Vec<f64> {
         // Robust moments: the median, and half the interquartile range (exact for Cauchy).
         let iqr = sample.quantile(0.75) - sample.quantile(0.25);
-        let scale = if iqr > 0.0 { iqr / 2.0 } else { sample.stats().x.variance().sqrt().max(1e-3) };
+        let scale =
+            if iqr > 0.0 { iqr / 2.0 } else { sample.stats().x.variance().sqrt().max(1e-3) };
         vec![sample.median(), scale]
     }
 

@@ -104,6 +104,10 @@ impl Family for Laplace {
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
-        if u < 0.5 { nat[0] + nat[1] * (2.0 * u).ln() } else { nat[0] - nat[1] * (2.0 - 2.0 * u).ln() }
+        if u < 0.5 {
+            nat[0] + nat[1] * (2.0 * u).ln()
+        } else {
+            nat[0] - nat[1] * (2.0 - 2.0 * u).ln()
+        }
     }
 }

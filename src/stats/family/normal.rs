@@ -17,7 +17,11 @@ pub(crate) const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
 
 /// ℓ and ∂ℓ/∂(mu, ln sigma) of a normal from the moments of the data (or of ln x, for the
 /// lognormal): Σ(x − mu)² = m2 + n (mean − mu)², so no pass over the data is needed.
-pub(crate) fn normal_ll_from_moments(m: &crate::stats::sums::Moments, mu: f64, sigma: f64) -> (f64, [f64; 2]) {
+pub(crate) fn normal_ll_from_moments(
+    m: &crate::stats::sums::Moments,
+    mu: f64,
+    sigma: f64,
+) -> (f64, [f64; 2]) {
     let n = m.n as f64;
     let ss = m.sum_sq_about(mu);
     let ll = -n * (HALF_LN_2PI + sigma.ln()) - ss / (2.0 * sigma * sigma);

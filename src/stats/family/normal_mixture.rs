@@ -8,7 +8,9 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, logistic, logit, positive, probability};
+use crate::stats::family::{
+    CHECKED, Family, FamilyKind, finite, logistic, logit, positive, probability,
+};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::Neumaier;

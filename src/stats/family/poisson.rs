@@ -19,9 +19,11 @@ fn dist(nat: &[f64]) -> statrs::distribution::Poisson {
 
 /// Σ ln xᵢ! over whole-number data, from the tally.
 pub(crate) fn sum_ln_factorial(sample: &Sample) -> f64 {
-    sample.stats().counts.as_ref().map_or(f64::NAN, |c| {
-        sum(c.iter().map(|&(k, n)| n as f64 * ln_factorial(k as u64)))
-    })
+    sample
+        .stats()
+        .counts
+        .as_ref()
+        .map_or(f64::NAN, |c| sum(c.iter().map(|&(k, n)| n as f64 * ln_factorial(k as u64))))
 }
 
 impl Family for Poisson {

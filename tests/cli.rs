@@ -1,0 +1,165 @@
+//! The command-line contract through the real binary: JSON field names, formats, presets,
+//! `scenarios` and `check`.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn mlex(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("the mlex binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> Value {
+    let (code, stdout, stderr) = mlex(args);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    serde_json::from_str(&stdout).expect("stdout is one JSON object")
+}
+
+#[test]
+fn fit_json_has_every_contract_field() {
+    let v =
+        json(&["fit", "--data", "tests/data/small.txt", "--model", "normal", "--format", "json"]);
+    for key in [
+        "model",
+        "n",
+        "params",
+        "log_likelihood",
+        "mean_log_likelihood",
+        "cross_entropy",
+        "iterations",
+        "converged",
+        "gradient_norm",
+        "optimizer",
+        "underflow",
+        "timing",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    for key in
+        ["f64_subnormal_at", "f64_zero_at", "f64_overflow_at", "f32_zero_at", "log10_likelihood"]
+    {
+        assert!(v["underflow"].get(key).is_some(), "missing underflow.{key}");
+    }
+    assert!(v["timing"]["read_seconds"].as_f64().is_some());
+    assert!(v["timing"]["fit_seconds"].as_f64().is_some());
+    assert_eq!(v["model"], "normal");
+    assert_eq!(v["n"], 7);
+    assert_eq!(v["converged"], true);
+    // The data: 1.2 2.3 3.1 0.7 2.2 1.9 2.8, whose mean is 14.2/7.
+    let mu = v["params"]["mu"].as_f64().expect("mu");
+    assert!((mu - 14.2 / 7.0).abs() < 1e-12, "mu = {mu}");
+    let ll = v["log_likelihood"].as_f64().expect("ll");
+    let m = v["mean_log_likelihood"].as_f64().expect("mean");
+    assert!((ll / 7.0 - m).abs() < 1e-14);
+    let nats = v["cross_entropy"]["nats"].as_f64().expect("nats");
+    let bits = v["cross_entropy"]["bits"].as_f64().expect("bits");
+    assert!((nats + m).abs() < 1e-14 && (bits - nats / std::f64::consts::LN_2).abs() < 1e-14);
+    assert!(
+        (v["underflow"]["log10_likelihood"].as_f64().expect("log10")
+            - ll / std::f64::consts::LN_10)
+            .abs()
+            < 1e-12
+    );
+}
+
+#[test]
+fn run_json_adds_the_truth_and_the_trajectory() {
+    let v = json(&[
+        "run",
+        "--scenario",
+        "normal-basics",
+        "--format",
+        "json",
+        "--trajectory",
+        "--steps",
+        "5",
+    ]);
+    assert_eq!(v["truth"]["family"], "normal");
+    assert_eq!(v["truth"]["params"]["mu"], 2.0);
+    let h = v["truth"]["truth_entropy"].as_f64().expect("entropy");
+    let expected = 0.5 * (2.0 * std::f64::consts::PI * std::f64::consts::E * 1.5f64.powi(2)).ln();
+    assert!((h - expected).abs() < 1e-12);
+    let cross = v["truth"]["cross_entropy"].as_f64().expect("H(p,q)");
+    let kl = v["truth"]["kl_divergence"].as_f64().expect("D");
+    assert!((cross - (h + kl)).abs() < 1e-9 && kl > 0.0);
+    assert_eq!(v["iterations"], 5);
+    assert_eq!(v["converged"], false);
+    assert_eq!(v["stop_reason"], "step_limit");
+    assert_eq!(v["trajectory"].as_array().expect("trajectory").len(), 6);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run_and_another_seed_does_not() {
+    let a = json(&["run", "--scenario", "normal-basics", "--format", "json", "--seed", "3"]);
+    let b = json(&["run", "--scenario", "normal-basics", "--format", "json", "--seed", "3"]);
+    let c = json(&["run", "--scenario", "normal-basics", "--format", "json", "--seed", "4"]);
+    assert_eq!(a["params"], b["params"]);
+    assert_ne!(a["params"], c["params"]);
+}
+
+#[test]
+fn csv_prints_one_row_per_iteration() {
+    let (code, stdout, _) =
+        mlex(&["run", "--scenario", "normal-basics", "--steps", "3", "--format", "csv"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "iteration,event,log_likelihood,mean_log_likelihood,gradient_norm,step_size,mu,sigma"
+    );
+    assert_eq!(lines.len(), 5);
+    assert!(lines[1].starts_with("0,start,"));
+    assert!(lines[4].starts_with("3,accepted,"));
+}
+
+#[test]
+fn table_names_the_fit() {
+    let (code, stdout, _) =
+        mlex(&["fit", "--data", "tests/data/small.txt", "--model", "exponential"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("model") && stdout.contains("exponential"));
+    assert!(stdout.contains("converged              true"));
+}
+
+#[test]
+fn scenarios_lists_every_preset_with_its_title() {
+    let (code, stdout, _) = mlex(&["scenarios"]);
+    assert_eq!(code, 0);
+    for (name, _) in mlex::scenario::PRESETS {
+        let line = stdout.lines().find(|l| l.starts_with(name)).expect("preset listed");
+        let title = mlex::scenario::load(name).expect("preset loads").title;
+        assert!(line.ends_with(&title), "{line}");
+    }
+}
+
+#[test]
+fn check_accepts_good_files_and_rejects_bad_ones_with_status_2() {
+    let (code, stdout, _) = mlex(&["check", "scenarios/normal-basics.toml", "underflow"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "title = \"x\"\n[truth]\nfamily = \"normal\"\nparams = { mu = 0, sigma = -1 }\n[model]\nfamily = \"normal\"\n",
+    )
+    .expect("write");
+    let path = bad.to_string_lossy().into_owned();
+    let (code, _, stderr) = mlex(&["check", &path]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "bad.toml:4:28: truth.params.sigma: sigma must be a finite number > 0, got -1"
+        ),
+        "{stderr}"
+    );
+}

@@ -18,14 +18,15 @@ use crate::stats::objective::{Eval, Objective};
 /// Which optimiser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptimizerKind {
-    /// θ ← θ + η ∇(ℓ/m): the seed's method, refusing steps that lower ℓ.
+    /// θ ← θ + η ∇(ℓ/m): the seed's method, refusing steps that lower ℓ (η halves, then
+    /// recovers after accepted steps).
     GradientAscent,
     /// Heavy-ball momentum: v ← μv + η∇, θ ← θ + v.
     Momentum,
     /// Adam: steps scaled by running moments of the gradient.
     Adam,
-    /// Newton with a backtracking line search (falls back to the gradient direction where
-    /// the Hessian is not negative definite).
+    /// Newton with a backtracking line search (the Hessian shifted towards the gradient
+    /// where it is not negative definite).
     Newton,
 }
 
@@ -157,8 +158,27 @@ impl Optimizer {
         }
     }
 
-    /// One iteration from `current`.
-    pub fn step(&mut self, objective: &Objective<'_>, current: &Eval) -> Step {
+    /// One iteration from `current`. Coordinates marked in `frozen` (found sitting on a kink
+    /// of the likelihood) are not moved, so the others can converge without chattering.
+    pub fn step(&mut self, objective: &Objective<'_>, current: &Eval, frozen: &[bool]) -> Step {
+        if frozen.iter().any(|f| *f) {
+            let mut masked = current.clone();
+            for (g, f) in masked.gradient.iter_mut().zip(frozen) {
+                if *f {
+                    *g = 0.0;
+                }
+            }
+            return self.step_unmasked(objective, &masked, frozen);
+        }
+        self.step_unmasked(objective, current, frozen)
+    }
+
+    fn step_unmasked(
+        &mut self,
+        objective: &Objective<'_>,
+        current: &Eval,
+        frozen: &[bool],
+    ) -> Step {
         if self.settings.kind != OptimizerKind::Newton
             && self.step_size < self.settings.step_size * MIN_STEP_FRACTION
         {
@@ -168,7 +188,7 @@ impl Optimizer {
             OptimizerKind::GradientAscent => gradient_ascent::step(self, objective, current),
             OptimizerKind::Momentum => momentum::step(self, objective, current),
             OptimizerKind::Adam => adam::step(self, objective, current),
-            OptimizerKind::Newton => newton::step(objective, current),
+            OptimizerKind::Newton => newton::step(objective, current, frozen),
         }
     }
 

@@ -248,8 +248,8 @@ pub struct Prepared {
     pub sample: Sample,
     /// The model.
     pub model: Box<dyn Family>,
-    /// The truth, when the data were sampled.
-    pub truth: Option<(Box<dyn Family>, Vec<f64>)>,
+    /// The truth, when the data were sampled, with its integration rule.
+    pub truth: Option<Truth>,
     /// Starting θ.
     pub start: Vec<f64>,
     /// Seconds spent sampling or reading.
@@ -264,7 +264,7 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
         Source::Truth { kind, shape, params } => {
             let family = kind.build(*shape);
             let values = family.sample(params, scenario.sample_size, &mut seeded(seed));
-            (values, Some((family, params.clone())))
+            (values, Some(Truth::new(family.as_ref(), params)))
         }
         Source::Data { path, column } => {
             let data = read_data(path, column.as_deref())?;
@@ -320,12 +320,11 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
         overrides.trajectory,
     );
     rep.scenario = Some(scenario.name.clone());
-    if let Some((family, params)) = &prepared.truth {
-        let decomposition =
-            Truth::new(family.as_ref(), params).decompose(model, &fitted.fit.current().natural);
+    if let Some(truth) = &prepared.truth {
+        let decomposition = truth.decompose(model, &fitted.fit.current().natural);
         rep.truth = Some(TruthReport {
-            family: family.kind().name().to_string(),
-            params: family.params_json(params),
+            family: truth.family().kind().name().to_string(),
+            params: truth.family().params_json(truth.params()),
             decomposition,
         });
     }

@@ -29,9 +29,14 @@ impl Default for Stopping {
 pub enum StopReason {
     /// The gradient norm fell to the tolerance.
     GradientTolerance,
+    /// θ sits on a kink of the likelihood in some coordinates (the one-sided derivatives
+    /// point back towards it, so 0 is a subgradient: laplace's median) and the gradient of the
+    /// other coordinates is within tolerance.
+    Kink,
     /// No step of any size increases ℓ: a maximum to f64 precision (a kink, or rounding).
     NoAscent,
-    /// An accepted step left θ bit-for-bit unchanged: θ cannot move at f64 precision.
+    /// θ cannot improve at f64 precision: an accepted step left it bit-for-bit unchanged, or
+    /// over the last iterations steps were refused and ℓ rose by no more than rounding.
     Stationary,
     /// The step limit was reached first.
     StepLimit,
@@ -49,6 +54,7 @@ impl StopReason {
     pub fn name(self) -> &'static str {
         match self {
             Self::GradientTolerance => "gradient_tolerance",
+            Self::Kink => "kink",
             Self::NoAscent => "no_ascent",
             Self::Stationary => "stationary",
             Self::StepLimit => "step_limit",
@@ -60,8 +66,9 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::GradientTolerance => "converged: gradient norm within tolerance",
+            Self::Kink => "converged: at a kink of the likelihood, the smooth part's gradient within tolerance",
             Self::NoAscent => "converged: no step of any size increases the log-likelihood",
-            Self::Stationary => "converged: θ no longer changes at f64 precision",
+            Self::Stationary => "converged: θ no longer improves at f64 precision",
             Self::StepLimit => "not converged: step limit reached",
         })
     }
@@ -113,6 +120,9 @@ pub struct Record {
     pub event: Event,
 }
 
+/// Iterations looked back over for the stall rule.
+const STALL_WINDOW: usize = 30;
+
 /// A fit in progress.
 #[derive(Debug, Clone)]
 pub struct Fit {
@@ -122,6 +132,11 @@ pub struct Fit {
     refusals: usize,
     history: Vec<Record>,
     stopped: Option<StopReason>,
+    /// Coordinates where θ sits on a kink (see [`StopReason::Kink`]).
+    kinked: Vec<bool>,
+    /// The gradient at the previous accepted point, to spot coordinates whose derivative
+    /// flips sign from step to step: the signature of chattering across a kink.
+    previous_gradient: Vec<f64>,
 }
 
 impl Fit {
@@ -130,6 +145,7 @@ impl Fit {
     pub fn new(objective: &Objective<'_>, start: &[f64], settings: Settings) -> Self {
         let current = objective.eval_natural(start);
         let optimizer = Optimizer::new(settings, objective.family.dim());
+        let dim = objective.family.dim();
         let mut fit = Self {
             optimizer,
             current,
@@ -137,6 +153,8 @@ impl Fit {
             refusals: 0,
             history: Vec::new(),
             stopped: None,
+            kinked: vec![false; dim],
+            previous_gradient: vec![0.0; dim],
         };
         fit.record(Event::Start);
         fit
@@ -193,12 +211,16 @@ impl Fit {
     /// Takes one optimiser step and records it.
     pub fn step(&mut self, objective: &Objective<'_>) -> &Record {
         self.iteration += 1;
-        let event = match self.optimizer.step(objective, &self.current) {
+        let event = match self.optimizer.step(objective, &self.current, &self.kinked) {
             Step::Accepted(next) => {
                 if next.free == self.current.free {
                     self.stopped = Some(StopReason::Stationary);
                 }
+                let gain = next.mean_log_likelihood - self.current.mean_log_likelihood;
+                let stalling = gain.abs() <= 1e-12 * next.mean_log_likelihood.abs().max(1.0);
+                self.previous_gradient = std::mem::take(&mut self.current.gradient);
                 self.current = next;
+                self.find_kinks(objective, stalling);
                 Event::Accepted
             }
             Step::Refused { reason, .. } => {
@@ -211,7 +233,66 @@ impl Fit {
             }
         };
         self.record(event);
+        if self.stopped.is_none() && self.stalled() {
+            self.stopped = Some(StopReason::Stationary);
+        }
         self.history.last().expect("a record was just pushed")
+    }
+
+    /// Marks the coordinates where θ sits on a kink, checked when a derivative flipped sign
+    /// since the last accepted point or ℓ stopped improving. Nudged δ either way, the
+    /// one-sided derivatives must point back at θ, and their difference must stay the size
+    /// of a jump when δ doubles (a smooth maximum's difference doubles with δ), so a smooth
+    /// coordinate is never frozen. Once found, a kink stays marked for the rest of the fit:
+    /// the coordinate is then left alone while the others converge.
+    fn find_kinks(&mut self, objective: &Objective<'_>, stalling: bool) {
+        for i in 0..self.kinked.len() {
+            let g = self.current.gradient[i];
+            let flipped = g * self.previous_gradient[i] < 0.0;
+            if self.kinked[i] || !(flipped || stalling) {
+                continue;
+            }
+            let u = &self.current.free;
+            let delta = 1e-8 * u[i].abs().max(1.0);
+            let at = |d: f64| {
+                let mut v = u.clone();
+                v[i] += d;
+                objective.eval(&v).gradient[i]
+            };
+            let (up, down) = (at(delta), at(-delta));
+            let (up2, down2) = (at(2.0 * delta), at(-2.0 * delta));
+            let jump = down - up;
+            self.kinked[i] = up < 0.0 && down > 0.0 && jump > 0.75 * (down2 - up2);
+        }
+    }
+
+    /// ‖∇(ℓ/m)‖ over the coordinates that are not on a kink.
+    #[must_use]
+    pub fn smooth_gradient_norm(&self) -> f64 {
+        self.current
+            .gradient
+            .iter()
+            .zip(&self.kinked)
+            .filter(|(_, k)| !**k)
+            .map(|(g, _)| g * g)
+            .sum::<f64>()
+            .sqrt()
+    }
+
+    /// Over the last window some step was refused (the optimiser is at the edge of what
+    /// ascends) and ℓ/m rose by no more than a few rounding errors in all: a maximum to f64
+    /// precision, where a gradient norm cannot certify it (a kink, or the rounding floor).
+    /// A run crawling with a tiny step size has no refusals and is not called converged.
+    fn stalled(&self) -> bool {
+        let n = self.history.len();
+        if n <= STALL_WINDOW {
+            return false;
+        }
+        let window = &self.history[n - STALL_WINDOW..];
+        let refused = window.iter().any(|r| matches!(r.event, Event::Refused(_)));
+        let first = self.history[n - STALL_WINDOW - 1].mean_log_likelihood;
+        let last = self.current.mean_log_likelihood;
+        refused && last - first <= 8.0 * f64::EPSILON * last.abs().max(1.0)
     }
 
     /// Whether a stopping rule holds now.
@@ -219,6 +300,10 @@ impl Fit {
     pub fn check(&self, stopping: &Stopping) -> Option<StopReason> {
         if self.current.gradient_norm <= stopping.tolerance {
             Some(StopReason::GradientTolerance)
+        } else if self.kinked.iter().any(|k| *k)
+            && self.smooth_gradient_norm() <= stopping.tolerance
+        {
+            Some(StopReason::Kink)
         } else if let Some(reason) = self.stopped {
             Some(reason)
         } else if self.iteration >= stopping.max_steps {

@@ -1,7 +1,8 @@
-//! Gradient ascent, the seed's method: θ ← θ + η ∇(ℓ/m). A step that would lower ℓ is
-//! refused and η halved, so a step size that is too large shows up as refusals instead of
-//! a run that silently diverges; on a kinked likelihood (laplace) the halving walks θ onto
-//! the kink.
+//! Gradient ascent, the seed's method: θ ← θ + η ∇(ℓ/m). A step that would lower ℓ (or give
+//! a non-finite value) is refused and η halved, so a step size that is too large shows up as
+//! refusals instead of a run that silently diverges; after each accepted step η doubles back
+//! towards the chosen size, so one refusal does not slow the rest of the run. On a kinked
+//! likelihood (laplace) the refusals walk θ onto the kink.
 
 use super::{Optimizer, Refusal, Step, slack};
 use crate::stats::objective::{Eval, Objective};
@@ -14,8 +15,11 @@ pub(super) fn step(opt: &mut Optimizer, objective: &Objective<'_>, current: &Eva
     if !next.is_finite() {
         return opt.refuse(Refusal::NonFinite);
     }
+    // Rounding-level losses are not refused: near the optimum ℓ is flat to f64 precision
+    // well before θ is, and refusing noise would stall the approach.
     if next.mean_log_likelihood < current.mean_log_likelihood - slack(current.mean_log_likelihood) {
         return opt.refuse(Refusal::Decrease);
     }
+    opt.step_size = (eta * 2.0).min(opt.settings.step_size);
     Step::Accepted(next)
 }

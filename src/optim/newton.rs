@@ -1,7 +1,8 @@
 //! Newton's method on ℓ/m with the Hessian from central differences of the analytic
 //! gradient, and a backtracking (Armijo) line search so every accepted step ascends. Where
-//! the Hessian is not negative definite (far from a maximum, or at a mixture's saddle) the
-//! direction falls back to the gradient.
+//! the Hessian is not negative definite (far from a maximum, or at a mixture's saddle) it is
+//! shifted by τI until it is (Levenberg–Marquardt), which bends the step towards the
+//! gradient while keeping its scale, instead of taking a raw gradient step of length 1.
 
 use super::linalg::solve_positive_definite;
 use super::{Step, slack};
@@ -13,31 +14,89 @@ const MAX_HALVINGS: usize = 60;
 /// Armijo's sufficient-increase fraction.
 const ARMIJO: f64 = 1e-4;
 
-pub(super) fn step(objective: &Objective<'_>, current: &Eval) -> Step {
+pub(super) fn step(objective: &Objective<'_>, current: &Eval, frozen: &[bool]) -> Step {
     let g = &current.gradient;
     let h = objective.hessian(&current.free);
-    let neg: Vec<Vec<f64>> = h.iter().map(|row| row.iter().map(|v| -v).collect()).collect();
-    let direction = match solve_positive_definite(&neg, g) {
-        Some(d) if d.iter().all(|v| v.is_finite()) => d,
-        _ => g.clone(),
+    let mut neg: Vec<Vec<f64>> = h.iter().map(|row| row.iter().map(|v| -v).collect()).collect();
+    freeze(&mut neg, frozen);
+    let (direction, curved) = match solve_positive_definite(&neg, g) {
+        Some(d) if d.iter().all(|v| v.is_finite()) => (d, true),
+        // Indefinite (far from the maximum, or on a saddle): shift the Hessian until it is
+        // definite, and let the line search below stretch the step.
+        _ => (damped_direction(&neg, g), false),
     };
     let slope: f64 = g.iter().zip(&direction).map(|(a, b)| a * b).sum();
     let tol = slack(current.mean_log_likelihood);
-    let mut alpha = 1.0;
-    for _ in 0..MAX_HALVINGS {
+    let at = |alpha: f64| {
         let proposal: Vec<f64> =
             current.free.iter().zip(&direction).map(|(u, d)| u + alpha * d).collect();
-        if proposal == current.free {
-            break;
-        }
-        let next = objective.eval(&proposal);
-        if next.is_finite()
+        (proposal != current.free).then(|| objective.eval(&proposal))
+    };
+    let good = |next: &Eval, alpha: f64| {
+        next.is_finite()
             && next.mean_log_likelihood
                 >= current.mean_log_likelihood + ARMIJO * alpha * slope - tol
-        {
-            return Step::Accepted(next);
+    };
+    let mut alpha = 1.0;
+    for _ in 0..MAX_HALVINGS {
+        let Some(next) = at(alpha) else { break };
+        if good(&next, alpha) {
+            if curved || alpha < 1.0 {
+                return Step::Accepted(next);
+            }
+            // Where the surface curves upwards (an indefinite Hessian: a ridge, a saddle) the
+            // full step can be far too short: keep doubling while ℓ keeps rising.
+            let mut best = next;
+            for _ in 0..MAX_HALVINGS {
+                alpha *= 2.0;
+                match at(alpha) {
+                    Some(longer)
+                        if good(&longer, alpha)
+                            && longer.mean_log_likelihood > best.mean_log_likelihood =>
+                    {
+                        best = longer;
+                    }
+                    _ => break,
+                }
+            }
+            return Step::Accepted(best);
         }
         alpha *= 0.5;
     }
     Step::NoAscent
+}
+
+/// Solves (−H + τI) d = g for the smallest τ ∈ {0, τ₀, 4τ₀, …} that makes the matrix
+/// positive definite; τ₀ is a thousandth of the largest curvature.
+fn damped_direction(neg_h: &[Vec<f64>], g: &[f64]) -> Vec<f64> {
+    let scale = neg_h.iter().enumerate().map(|(i, r)| r[i].abs()).fold(0.0, f64::max).max(1e-12);
+    let mut tau = 0.0;
+    for _ in 0..60 {
+        let mut a = neg_h.to_vec();
+        for (i, row) in a.iter_mut().enumerate() {
+            row[i] += tau;
+        }
+        if let Some(d) = solve_positive_definite(&a, g)
+            && d.iter().all(|v| v.is_finite())
+        {
+            return d;
+        }
+        tau = if tau == 0.0 { 1e-3 * scale } else { tau * 4.0 };
+    }
+    g.to_vec()
+}
+
+/// Gives each frozen coordinate an identity row and column: with its gradient zeroed its step
+/// is 0, and the other coordinates solve the reduced system.
+fn freeze(matrix: &mut [Vec<f64>], frozen: &[bool]) {
+    for (i, f) in frozen.iter().enumerate() {
+        if *f {
+            for (j, row) in matrix.iter_mut().enumerate() {
+                row[i] = f64::from(u8::from(i == j));
+            }
+            for (j, v) in matrix[i].iter_mut().enumerate() {
+                *v = f64::from(u8::from(i == j));
+            }
+        }
+    }
 }

@@ -164,6 +164,29 @@ impl FamilyKind {
     }
 }
 
+impl FamilyKind {
+    /// A typical truth for this family, used when the explorer switches the true family.
+    #[must_use]
+    pub fn default_truth(self) -> (Shape, Vec<f64>) {
+        let shape = Shape::default();
+        match self {
+            Self::Normal | Self::Laplace | Self::Cauchy => (shape, vec![0.0, 1.0]),
+            Self::Exponential => (shape, vec![1.0]),
+            Self::Gamma => (shape, vec![2.0, 1.0]),
+            Self::LogNormal => (shape, vec![0.0, 0.5]),
+            Self::Weibull => (shape, vec![1.5, 1.0]),
+            Self::StudentT => (shape, vec![3.0, 0.0, 1.0]),
+            Self::Beta => (shape, vec![2.0, 5.0]),
+            Self::NormalMixture => (shape, vec![0.3, -2.0, 0.7, 1.5, 1.0]),
+            Self::Bernoulli => (shape, vec![0.3]),
+            Self::Binomial => (Shape { trials: 10, categories: 2 }, vec![0.3]),
+            Self::Geometric => (shape, vec![0.25]),
+            Self::Poisson => (shape, vec![3.5]),
+            Self::Categorical => (Shape { trials: 1, categories: 4 }, vec![0.1, 0.2, 0.3, 0.4]),
+        }
+    }
+}
+
 impl fmt::Display for FamilyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -203,6 +226,16 @@ pub trait Family: fmt::Debug + Send + Sync {
     /// Names of the natural parameters, one per entry of the natural vector.
     fn param_names(&self) -> Vec<String>;
 
+    /// The fixed parts (binomial's n, categorical's k), so the family can be rebuilt.
+    fn shape(&self) -> Shape {
+        Shape::default()
+    }
+
+    /// An owned copy of this family.
+    fn boxed(&self) -> Box<dyn Family> {
+        self.kind().build(self.shape())
+    }
+
     /// Number of free coordinates the optimiser moves.
     fn dim(&self) -> usize {
         self.param_names().len()
@@ -229,8 +262,16 @@ pub trait Family: fmt::Debug + Send + Sync {
     /// Adds ∂ ln q(x; θ) / ∂ free to `grad` (the score of one point).
     fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]);
 
+    /// Whether every value of a sample lies in the support, judged from its statistics alone
+    /// (the supports are intervals, of whole numbers for discrete families).
+    fn supports(&self, stats: &super::sample::Stats) -> bool {
+        self.in_support(stats.min)
+            && self.in_support(stats.max)
+            && (!self.kind().is_discrete() || stats.whole)
+    }
+
     /// ℓ(θ) = Σ ln q(xᵢ; θ); families with sufficient statistics override this with an O(1)
-    /// formula.
+    /// formula, which must give −∞ when a value lies outside the support.
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
         pointwise_log_likelihood(self, nat, sample.values())
     }
@@ -273,8 +314,14 @@ pub trait Family: fmt::Debug + Send + Sync {
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64);
 
     /// For continuous families: the quantile function F⁻¹(u), used to integrate against
-    /// this family as the truth.
+    /// this family as the truth; accurate in the lower tail (u down to 1e-17).
     fn quantile(&self, nat: &[f64], u: f64) -> f64;
+
+    /// F⁻¹(1 − v) for small v, given v itself so the upper tail keeps its precision (1 − v
+    /// would round away everything below 1e-16).
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        self.quantile(nat, 1.0 - v)
+    }
 
     /// For discrete families: (x, p(x)) over the support, truncated where the remaining
     /// mass is below 1e-17; None for continuous families.
@@ -406,6 +453,41 @@ pub(crate) fn pmf_walk(start: u64, limit: u64, pmf: impl Fn(u64) -> f64) -> Vec<
         k += 1;
     }
     out
+}
+
+/// Polishes a tail quantile of a positive variable by Newton's method on ln(tail
+/// probability) against ln x: tails are close to power laws there, so a few steps fix even
+/// a starting guess that is orders of magnitude off (statrs' bisection stalls in the far
+/// lower tail). `ln_tail` is ln F for the lower tail, ln S for the upper.
+pub(crate) fn polish_tail(
+    x0: f64,
+    ln_target: f64,
+    upper: bool,
+    ln_tail: impl Fn(f64) -> f64,
+    ln_pdf: impl Fn(f64) -> f64,
+) -> f64 {
+    let sign = if upper { -1.0 } else { 1.0 };
+    let mut y = if x0 > 0.0 && x0.is_finite() { x0.ln() } else { 0.0 };
+    for _ in 0..100 {
+        let x = y.exp();
+        let lt = ln_tail(x);
+        let step = if lt.is_finite() {
+            // d ln T / d ln x = ± x f(x) / T(x).
+            let slope = sign * (y + ln_pdf(x) - lt).exp();
+            ((lt - ln_target) / slope).clamp(-5.0, 5.0)
+        } else {
+            // The tail probability underflowed: x is too far out; move back in.
+            -sign * 1.0
+        };
+        if !step.is_finite() {
+            break;
+        }
+        y -= step;
+        if step.abs() <= 1e-15 * y.abs().max(1.0) {
+            break;
+        }
+    }
+    y.exp()
 }
 
 /// The error a sampler constructor cannot produce once parameters passed `check`.

@@ -69,28 +69,30 @@ pub struct TruthDecomposition {
 }
 
 /// The truth's integration rule, made once per truth and reused for every θ.
-#[derive(Debug, Clone)]
-pub struct Truth<'a> {
-    family: &'a dyn Family,
+#[derive(Debug)]
+pub struct Truth {
+    family: Box<dyn Family>,
     nat: Vec<f64>,
     nodes: Nodes,
     ln_p: Vec<f64>,
     entropy: f64,
 }
 
-impl<'a> Truth<'a> {
+impl Truth {
     /// Prepares the nodes and the truth's own log-density at them.
     #[must_use]
-    pub fn new(family: &'a dyn Family, nat: &[f64]) -> Self {
-        let nodes = Nodes::new(family, nat);
+    pub fn new(family: &dyn Family, nat: &[f64]) -> Self {
+        let family = family.boxed();
+        let nodes = Nodes::new(family.as_ref(), nat);
         let ln_p = nodes.points.iter().map(|&(x, _)| family.ln_density(nat, x)).collect();
-        Self { family, nat: nat.to_vec(), nodes, ln_p, entropy: family.entropy(nat) }
+        let entropy = family.entropy(nat);
+        Self { family, nat: nat.to_vec(), nodes, ln_p, entropy }
     }
 
     /// The truth's family.
     #[must_use]
     pub fn family(&self) -> &dyn Family {
-        self.family
+        self.family.as_ref()
     }
 
     /// The truth's natural parameters.

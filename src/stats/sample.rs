@@ -30,6 +30,8 @@ pub struct Stats {
     /// Sorted (value, count) pairs, when every x is a whole number and there are few
     /// distinct values.
     pub counts: Option<Vec<(i64, u64)>>,
+    /// Every x is a whole number (exactly representable, |x| < 2^53).
+    pub whole: bool,
 }
 
 impl Sample {
@@ -115,7 +117,8 @@ impl Stats {
             }
             acc.total()
         });
-        Self { x, min, max, ln_x, sum_ln_1mx, counts: tally(values) }
+        let whole = values.iter().all(|v| v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15);
+        Self { x, min, max, ln_x, sum_ln_1mx, counts: tally(values), whole }
     }
 
     /// Count of values equal to `k` (0 when not whole-number data).

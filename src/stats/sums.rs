@@ -21,6 +21,13 @@ impl Neumaier {
     #[inline]
     pub fn add(&mut self, x: f64) {
         let t = self.sum + x;
+        if !t.is_finite() {
+            // An infinite (or NaN) total has no rounding error to carry; carrying ∞ − ∞
+            // would turn a legitimate −∞ log-likelihood into NaN.
+            self.sum = t;
+            self.carry = 0.0;
+            return;
+        }
         // Whichever operand is larger in magnitude is represented exactly in t; the error
         // is what was lost of the smaller one.
         if self.sum.abs() >= x.abs() {
@@ -48,6 +55,15 @@ pub fn sum(values: impl IntoIterator<Item = f64>) -> f64 {
     acc.total()
 }
 
+/// a + b as a rounded sum and its exact rounding error (Knuth's TwoSum).
+#[inline]
+#[must_use]
+pub fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
 /// Count, mean and sum of squared deviations of a set of numbers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Moments {
@@ -55,8 +71,11 @@ pub struct Moments {
     pub n: usize,
     /// Compensated sum of the values.
     pub sum: f64,
-    /// Arithmetic mean.
+    /// Arithmetic mean, correctly rounded as far as f64 allows.
     pub mean: f64,
+    /// The exact mean minus `mean`: the part a single f64 cannot hold, which matters when
+    /// the mean is large and the spread tiny.
+    pub mean_err: f64,
     /// Σ (x − mean)², the second central moment times n.
     pub m2: f64,
 }
@@ -76,22 +95,24 @@ impl Moments {
             total.add(v);
         }
         if n == 0 {
-            return Self { n, sum: 0.0, mean: f64::NAN, m2: f64::NAN };
+            return Self { n, sum: 0.0, mean: f64::NAN, mean_err: 0.0, m2: f64::NAN };
         }
         let sum = total.total();
-        let mean = sum / n as f64;
+        let m0 = sum / n as f64;
         let mut sq = Neumaier::new();
         let mut dev = Neumaier::new();
         for v in values() {
-            let d = v - mean;
+            // TwoSum makes each deviation exact (d + e = v − m0), so `dev` is the true residual
+            // even where v dwarfs the mean.
+            let (d, e) = two_sum(v, -m0);
             sq.add(d * d);
             dev.add(d);
+            dev.add(e);
         }
         let dev = dev.total();
         let m2 = (sq.total() - dev * dev / n as f64).max(0.0);
-        // The residual deviation also tells how far the rounded mean is from the exact one.
-        let mean = mean + dev / n as f64;
-        Self { n, sum, mean, m2 }
+        let (mean, err) = two_sum(m0, dev / n as f64);
+        Self { n, sum, mean, mean_err: err, m2 }
     }
 
     /// The maximum-likelihood (divide by n) variance.
@@ -100,10 +121,16 @@ impl Moments {
         self.m2 / self.n as f64
     }
 
+    /// exact mean − c, with the mean's low-order part kept.
+    #[must_use]
+    pub fn mean_minus(&self, c: f64) -> f64 {
+        (self.mean - c) + self.mean_err
+    }
+
     /// Σ (x − c)² for any centre c, exactly rearranged so no large cancellation happens.
     #[must_use]
     pub fn sum_sq_about(&self, c: f64) -> f64 {
-        let d = self.mean - c;
+        let d = self.mean_minus(c);
         self.m2 + self.n as f64 * d * d
     }
 }
@@ -118,6 +145,19 @@ mod tests {
         let xs = [1.0, 1e100, 1.0, -1e100];
         assert_eq!(xs.iter().sum::<f64>(), 0.0);
         assert_eq!(sum(xs), 2.0);
+    }
+
+    #[test]
+    fn infinite_terms_give_infinite_sums_not_nan() {
+        assert_eq!(sum([1.0, f64::NEG_INFINITY]), f64::NEG_INFINITY);
+        assert_eq!(sum([f64::NEG_INFINITY, 1.0, 2.0]), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn the_mean_survives_huge_cancelling_terms() {
+        let xs = [1e16, 1.0, -1e16];
+        let m = Moments::of(|| xs.iter().copied());
+        assert!((m.mean + m.mean_err - 1.0 / 3.0).abs() < 1e-16);
     }
 
     #[test]

@@ -48,6 +48,10 @@ impl Family for Bernoulli {
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
+        if !self.in_support(x) {
+            return f64::NEG_INFINITY;
+        }
         statrs::distribution::Bernoulli::new(nat[0]).expect(CHECKED).ln_pmf(x as u64)
     }
 
@@ -56,6 +60,9 @@ impl Family for Bernoulli {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let ones = sample.stats().x.sum;
         let zeros = sample.len() as f64 - ones;
         ones * nat[0].ln() + zeros * (-nat[0]).ln_1p()

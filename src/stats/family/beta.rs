@@ -7,7 +7,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::digamma;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::family::{CHECKED, Family, FamilyKind, polish_tail, positive};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -61,6 +61,9 @@ impl Family for Beta {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let (a, b) = (nat[0], nat[1]);
         let st = sample.stats();
         let (Some(ln_x), Some(ln_1mx)) = (st.ln_x, st.sum_ln_1mx) else {
@@ -109,6 +112,15 @@ impl Family for Beta {
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
-        dist(nat).inverse_cdf(u)
+        if u > 0.5 {
+            return self.upper_quantile(nat, 1.0 - u);
+        }
+        let d = dist(nat);
+        polish_tail(d.inverse_cdf(u), u.ln(), false, |x| d.cdf(x).ln(), |x| d.ln_pdf(x)).min(1.0)
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        // X ~ beta(a, b) ⇔ 1 − X ~ beta(b, a): the upper tail is the mirrored lower tail.
+        1.0 - self.quantile(&[nat[1], nat[0]], v)
     }
 }

@@ -33,6 +33,10 @@ impl Family for Binomial {
         FamilyKind::Binomial
     }
 
+    fn shape(&self) -> crate::stats::family::Shape {
+        crate::stats::family::Shape { trials: self.trials, categories: 2 }
+    }
+
     fn param_names(&self) -> Vec<String> {
         vec!["p".into()]
     }
@@ -58,6 +62,10 @@ impl Family for Binomial {
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
+        if !self.in_support(x) {
+            return f64::NEG_INFINITY;
+        }
         self.dist(nat).ln_pmf(x as u64)
     }
 
@@ -66,9 +74,15 @@ impl Family for Binomial {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
-        let Some(counts) = sample.stats().counts.as_ref() else { return f64::NAN };
-        let combos =
-            sum(counts.iter().map(|&(k, c)| c as f64 * ln_binomial(self.trials, k as u64)));
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
+        let combos = match sample.stats().counts.as_ref() {
+            Some(counts) => {
+                sum(counts.iter().map(|&(k, c)| c as f64 * ln_binomial(self.trials, k as u64)))
+            }
+            None => sum(sample.values().iter().map(|&x| ln_binomial(self.trials, x as u64))),
+        };
         let successes = sample.stats().x.sum;
         let failures = sample.len() as f64 * self.trials as f64 - successes;
         combos + successes * nat[0].ln() + failures * (-nat[0]).ln_1p()

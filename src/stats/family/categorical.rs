@@ -29,6 +29,10 @@ impl Family for Categorical {
         FamilyKind::Categorical
     }
 
+    fn shape(&self) -> crate::stats::family::Shape {
+        crate::stats::family::Shape { trials: 1, categories: self.k }
+    }
+
     fn param_names(&self) -> Vec<String> {
         (0..self.k).map(|j| format!("p[{j}]")).collect()
     }
@@ -77,6 +81,10 @@ impl Family for Categorical {
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
+        if !self.in_support(x) {
+            return f64::NEG_INFINITY;
+        }
         statrs::distribution::Categorical::new(nat).expect(CHECKED).ln_pmf(x as u64)
     }
 
@@ -87,6 +95,9 @@ impl Family for Categorical {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let st = sample.stats();
         sum((0..self.k).map(|j| {
             let c = st.count_of(j as i64) as f64;

@@ -85,6 +85,19 @@ impl Family for Cauchy {
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
-        nat[0] + nat[1] * (std::f64::consts::PI * (u - 0.5)).tan()
+        // −1/tan(πu) instead of tan(π(u − ½)): u − ½ would cancel for small u.
+        if u < 0.5 {
+            nat[0] - nat[1] / (std::f64::consts::PI * u).tan()
+        } else {
+            nat[0] + nat[1] * (std::f64::consts::PI * (u - 0.5)).tan()
+        }
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        if v < 0.5 {
+            nat[0] + nat[1] / (std::f64::consts::PI * v).tan()
+        } else {
+            self.quantile(nat, 1.0 - v)
+        }
     }
 }

@@ -49,6 +49,9 @@ impl Family for Exponential {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         sample.len() as f64 * nat[0].ln() - nat[0] * sample.stats().x.sum
     }
 
@@ -89,5 +92,9 @@ impl Family for Exponential {
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
         -(-u).ln_1p() / nat[0]
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        -v.ln() / nat[0]
     }
 }

@@ -6,7 +6,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::family::{CHECKED, Family, FamilyKind, polish_tail, positive};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -59,6 +59,9 @@ impl Family for Gamma {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let (a, b) = (nat[0], nat[1]);
         let st = sample.stats();
         let Some(ln_x) = st.ln_x else { return f64::NEG_INFINITY };
@@ -96,6 +99,15 @@ impl Family for Gamma {
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
-        dist(nat).inverse_cdf(u)
+        if u > 0.5 {
+            return self.upper_quantile(nat, 1.0 - u);
+        }
+        let d = dist(nat);
+        polish_tail(d.inverse_cdf(u), u.ln(), false, |x| d.cdf(x).ln(), |x| d.ln_pdf(x))
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        let d = dist(nat);
+        polish_tail(d.inverse_cdf(1.0 - v), v.ln(), true, |x| d.sf(x).ln(), |x| d.ln_pdf(x))
     }
 }

@@ -46,6 +46,10 @@ impl Family for Geometric {
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
+        if !self.in_support(x) {
+            return f64::NEG_INFINITY;
+        }
         dist(nat).ln_pmf(x as u64)
     }
 
@@ -54,6 +58,9 @@ impl Family for Geometric {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let n = sample.len() as f64;
         let failures = sample.stats().x.sum - n;
         n * nat[0].ln() + failures * (-nat[0]).ln_1p()

@@ -103,6 +103,10 @@ impl Family for Laplace {
         (nat[0], 2.0 * nat[1] * nat[1])
     }
 
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        if v < 0.5 { nat[0] - nat[1] * (2.0 * v).ln() } else { self.quantile(nat, 1.0 - v) }
+    }
+
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
         if u < 0.5 {
             nat[0] + nat[1] * (2.0 * u).ln()

@@ -54,6 +54,9 @@ impl Family for LogNormal {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let Some(ln_x) = sample.stats().ln_x else { return f64::NEG_INFINITY };
         normal_ll_from_moments(&ln_x, nat[0], nat[1]).0 - ln_x.sum
     }
@@ -90,5 +93,11 @@ impl Family for LogNormal {
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
         use statrs::distribution::ContinuousCDF as _;
         statrs::distribution::Normal::new(nat[0], nat[1]).expect(CHECKED).inverse_cdf(u).exp()
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF as _;
+        let z = statrs::distribution::Normal::new(0.0, 1.0).expect(CHECKED).inverse_cdf(v);
+        (nat[0] - nat[1] * z).exp()
     }
 }

@@ -25,7 +25,7 @@ pub(crate) fn normal_ll_from_moments(
     let n = m.n as f64;
     let ss = m.sum_sq_about(mu);
     let ll = -n * (HALF_LN_2PI + sigma.ln()) - ss / (2.0 * sigma * sigma);
-    let d_mu = n * (m.mean - mu) / (sigma * sigma);
+    let d_mu = n * m.mean_minus(mu) / (sigma * sigma);
     let d_ln_sigma = -n + ss / (sigma * sigma);
     (ll, [d_mu, d_ln_sigma])
 }
@@ -106,5 +106,9 @@ impl Family for Normal {
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
         dist(nat).inverse_cdf(u)
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        2.0 * nat[0] - dist(nat).inverse_cdf(v)
     }
 }

@@ -161,24 +161,32 @@ impl Family for NormalMixture {
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
         let (c1, c2) = (normal(nat[1], nat[2]), normal(nat[3], nat[4]));
-        let cdf = |x: f64| nat[0] * c1.cdf(x) + (1.0 - nat[0]) * c2.cdf(x);
-        // The quantile lies between the two components' own quantiles at u.
         let (q1, q2) = (c1.inverse_cdf(u), c2.inverse_cdf(u));
-        let (mut lo, mut hi) = (q1.min(q2), q1.max(q2));
-        if lo == hi {
-            return lo;
-        }
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if mid <= lo || mid >= hi {
-                break;
-            }
-            if cdf(mid) < u {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        0.5 * (lo + hi)
+        bisect(q1.min(q2), q1.max(q2), |x| nat[0] * c1.cdf(x) + (1.0 - nat[0]) * c2.cdf(x) < u)
     }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        let (c1, c2) = (normal(nat[1], nat[2]), normal(nat[3], nat[4]));
+        // The components' own upper quantiles at v, by symmetry of each normal.
+        let q1 = 2.0 * nat[1] - c1.inverse_cdf(v);
+        let q2 = 2.0 * nat[3] - c2.inverse_cdf(v);
+        bisect(q1.min(q2), q1.max(q2), |x| nat[0] * c1.sf(x) + (1.0 - nat[0]) * c2.sf(x) > v)
+    }
+}
+
+/// The point in [lo, hi] where `below` turns false, to full precision. The mixture's
+/// quantile lies between its components' quantiles, which bracket it.
+fn bisect(mut lo: f64, mut hi: f64, below: impl Fn(f64) -> bool) -> f64 {
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if below(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }

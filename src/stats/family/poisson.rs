@@ -19,11 +19,11 @@ fn dist(nat: &[f64]) -> statrs::distribution::Poisson {
 
 /// Σ ln xᵢ! over whole-number data, from the tally.
 pub(crate) fn sum_ln_factorial(sample: &Sample) -> f64 {
-    sample
-        .stats()
-        .counts
-        .as_ref()
-        .map_or(f64::NAN, |c| sum(c.iter().map(|&(k, n)| n as f64 * ln_factorial(k as u64))))
+    match sample.stats().counts.as_ref() {
+        Some(c) => sum(c.iter().map(|&(k, n)| n as f64 * ln_factorial(k as u64))),
+        // Too many distinct values to tally: one pass over the data instead.
+        None => sum(sample.values().iter().map(|&x| ln_factorial(x as u64))),
+    }
 }
 
 impl Family for Poisson {
@@ -56,6 +56,10 @@ impl Family for Poisson {
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
+        // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
+        if !self.in_support(x) {
+            return f64::NEG_INFINITY;
+        }
         dist(nat).ln_pmf(x as u64)
     }
 
@@ -64,6 +68,9 @@ impl Family for Poisson {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let n = sample.len() as f64;
         let sx = sample.stats().x.sum;
         sx * nat[0].ln() - n * nat[0] - sum_ln_factorial(sample)

@@ -7,7 +7,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::family::{CHECKED, Family, FamilyKind, finite, polish_tail, positive};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::Neumaier;
@@ -140,6 +140,20 @@ impl Family for StudentT {
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
-        dist(nat).inverse_cdf(u)
+        if u == 0.5 {
+            return nat[1];
+        }
+        if u > 0.5 {
+            return self.upper_quantile(nat, 1.0 - u);
+        }
+        // By symmetry, the lower tail at u is minus the standard upper tail at u.
+        let std = statrs::distribution::StudentsT::new(0.0, 1.0, nat[0]).expect(CHECKED);
+        let w0 = -std.inverse_cdf(u);
+        let w = polish_tail(w0, u.ln(), true, |w| std.sf(w).ln(), |w| std.ln_pdf(w));
+        nat[1] - nat[2] * w
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        2.0 * nat[1] - self.quantile(nat, v)
     }
 }

@@ -60,6 +60,9 @@ impl Family for Weibull {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
+        if !self.supports(sample.stats()) {
+            return f64::NEG_INFINITY;
+        }
         let (k, lam) = (nat[0], nat[1]);
         let ln_lam = lam.ln();
         let mut acc = Neumaier::new();
@@ -100,5 +103,9 @@ impl Family for Weibull {
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {
         nat[1] * (-(-u).ln_1p()).powf(1.0 / nat[0])
+    }
+
+    fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
+        nat[1] * (-v.ln()).powf(1.0 / nat[0])
     }
 }

@@ -131,7 +131,7 @@ fn positive_finite(flag: &str, v: Option<f64>) -> Result<(), InputError> {
 /// Runs one command; Err carries the message for stderr.
 pub fn execute(command: Command) -> Result<ExitCode, InputError> {
     match command {
-        Command::Tui { scenario, seed } => crate::tui_entry(scenario.as_deref(), seed),
+        Command::Tui { scenario, seed } => crate::tui::run(scenario.as_deref(), seed),
         Command::Run { scenario, steps, seed, format, trajectory } => {
             let s = scenario::load(&scenario)?;
             let report = run_scenario(&s, RunOverrides { seed, steps, trajectory })?;

@@ -85,6 +85,10 @@ pub enum Event {
     Refused(Refusal),
     /// No ascent step exists.
     NoAscent,
+    /// θ was set by hand (the explorer's jump to the MLE).
+    Jump,
+    /// The optimiser or its settings changed; θ stayed.
+    Settings,
 }
 
 impl Event {
@@ -97,6 +101,8 @@ impl Event {
             Self::Refused(Refusal::NonFinite) => "refused_non_finite",
             Self::Refused(Refusal::Decrease) => "refused_decrease",
             Self::NoAscent => "no_ascent",
+            Self::Jump => "jump",
+            Self::Settings => "settings",
         }
     }
 }
@@ -206,6 +212,23 @@ impl Fit {
     #[must_use]
     pub fn stopped(&self) -> Option<StopReason> {
         self.stopped
+    }
+
+    /// Replaces the optimiser (fresh state, new settings) keeping θ and the history.
+    pub fn set_settings(&mut self, settings: Settings) {
+        self.optimizer = Optimizer::new(settings, self.current.free.len());
+        self.stopped = None;
+        self.record(Event::Settings);
+    }
+
+    /// Moves θ to natural parameters `natural`, as a recorded iteration.
+    pub fn jump_to(&mut self, objective: &Objective<'_>, natural: &[f64]) {
+        self.iteration += 1;
+        self.previous_gradient = std::mem::take(&mut self.current.gradient);
+        self.current = objective.eval_natural(natural);
+        self.stopped = None;
+        self.kinked.fill(false);
+        self.record(Event::Jump);
     }
 
     /// Takes one optimiser step and records it.

@@ -27,7 +27,7 @@ mod poisson;
 mod student_t;
 mod weibull;
 
-pub use bernoulli::Bernoulli;
+pub use bernoulli::{Bernoulli, bernoulli_entropy};
 pub use beta::Beta;
 pub use binomial::Binomial;
 pub use categorical::Categorical;

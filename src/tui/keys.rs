@@ -19,7 +19,12 @@ pub struct Binding {
 
 /// Every binding, in the order the help lists them.
 pub const BINDINGS: &[Binding] = &[
-    Binding { keys: "space", help: "step once", action: Action::Step, codes: &[KeyCode::Char(' ')] },
+    Binding {
+        keys: "space",
+        help: "step once",
+        action: Action::Step,
+        codes: &[KeyCode::Char(' ')],
+    },
     Binding {
         keys: "r / Enter",
         help: "run / pause continuous stepping",
@@ -40,18 +45,48 @@ pub const BINDINGS: &[Binding] = &[
         codes: &[KeyCode::Char(']')],
     },
     Binding { keys: "", help: "", action: Action::SampleSizeDown, codes: &[KeyCode::Char('[')] },
-    Binding { keys: "n", help: "new seed (resample)", action: Action::NewSeed, codes: &[KeyCode::Char('n')] },
-    Binding { keys: "o", help: "next optimiser", action: Action::CycleOptimizer, codes: &[KeyCode::Char('o')] },
-    Binding { keys: "m", help: "next model family", action: Action::CycleModel, codes: &[KeyCode::Char('m')] },
-    Binding { keys: "t", help: "next true family", action: Action::CycleTruth, codes: &[KeyCode::Char('t')] },
-    Binding { keys: "0", help: "reset θ to the start", action: Action::ResetTheta, codes: &[KeyCode::Char('0')] },
+    Binding {
+        keys: "n",
+        help: "new seed (resample)",
+        action: Action::NewSeed,
+        codes: &[KeyCode::Char('n')],
+    },
+    Binding {
+        keys: "o",
+        help: "next optimiser",
+        action: Action::CycleOptimizer,
+        codes: &[KeyCode::Char('o')],
+    },
+    Binding {
+        keys: "m",
+        help: "next model family",
+        action: Action::CycleModel,
+        codes: &[KeyCode::Char('m')],
+    },
+    Binding {
+        keys: "t",
+        help: "next true family",
+        action: Action::CycleTruth,
+        codes: &[KeyCode::Char('t')],
+    },
+    Binding {
+        keys: "0",
+        help: "reset θ to the start",
+        action: Action::ResetTheta,
+        codes: &[KeyCode::Char('0')],
+    },
     Binding {
         keys: "M",
         help: "jump to the maximum-likelihood estimate",
         action: Action::JumpToMle,
         codes: &[KeyCode::Char('M')],
     },
-    Binding { keys: "p", help: "scenario picker", action: Action::OpenPicker, codes: &[KeyCode::Char('p')] },
+    Binding {
+        keys: "p",
+        help: "scenario picker",
+        action: Action::OpenPicker,
+        codes: &[KeyCode::Char('p')],
+    },
     Binding {
         keys: "Tab / S-Tab",
         help: "focus next / previous pane",
@@ -59,25 +94,60 @@ pub const BINDINGS: &[Binding] = &[
         codes: &[KeyCode::Tab],
     },
     Binding { keys: "", help: "", action: Action::FocusPrev, codes: &[KeyCode::BackTab] },
-    Binding { keys: "z", help: "zoom the focused pane", action: Action::ToggleZoom, codes: &[KeyCode::Char('z')] },
+    Binding {
+        keys: "z",
+        help: "zoom the focused pane",
+        action: Action::ToggleZoom,
+        codes: &[KeyCode::Char('z')],
+    },
     Binding {
         keys: "← → / h l",
         help: "surface: x parameter",
         action: Action::Left,
         codes: &[KeyCode::Left, KeyCode::Char('h')],
     },
-    Binding { keys: "", help: "", action: Action::Right, codes: &[KeyCode::Right, KeyCode::Char('l')] },
+    Binding {
+        keys: "",
+        help: "",
+        action: Action::Right,
+        codes: &[KeyCode::Right, KeyCode::Char('l')],
+    },
     Binding {
         keys: "↑ ↓ / k j",
         help: "surface: y parameter; picker: move",
         action: Action::Up,
         codes: &[KeyCode::Up, KeyCode::Char('k')],
     },
-    Binding { keys: "", help: "", action: Action::Down, codes: &[KeyCode::Down, KeyCode::Char('j')] },
-    Binding { keys: "e", help: "export trajectory to CSV", action: Action::Export, codes: &[KeyCode::Char('e')] },
-    Binding { keys: "?", help: "this help", action: Action::ToggleHelp, codes: &[KeyCode::Char('?')] },
-    Binding { keys: "Esc", help: "close overlay / quit", action: Action::Back, codes: &[KeyCode::Esc] },
-    Binding { keys: "q / Ctrl-C", help: "quit", action: Action::Quit, codes: &[KeyCode::Char('q')] },
+    Binding {
+        keys: "",
+        help: "",
+        action: Action::Down,
+        codes: &[KeyCode::Down, KeyCode::Char('j')],
+    },
+    Binding {
+        keys: "e",
+        help: "export trajectory to CSV",
+        action: Action::Export,
+        codes: &[KeyCode::Char('e')],
+    },
+    Binding {
+        keys: "?",
+        help: "this help",
+        action: Action::ToggleHelp,
+        codes: &[KeyCode::Char('?')],
+    },
+    Binding {
+        keys: "Esc",
+        help: "close overlay / quit",
+        action: Action::Back,
+        codes: &[KeyCode::Esc],
+    },
+    Binding {
+        keys: "q / Ctrl-C",
+        help: "quit",
+        action: Action::Quit,
+        codes: &[KeyCode::Char('q')],
+    },
 ];
 
 /// The action for a key press, if any.
@@ -104,9 +174,30 @@ mod tests {
     fn every_action_but_tick_and_resize_has_a_key() {
         use Action::*;
         let all = [
-            Step, ToggleRun, StepSizeUp, StepSizeDown, SampleSizeUp, SampleSizeDown, NewSeed,
-            CycleOptimizer, CycleModel, CycleTruth, ResetTheta, JumpToMle, OpenPicker, FocusNext,
-            FocusPrev, ToggleZoom, Export, ToggleHelp, Up, Down, Left, Right, Back, Quit,
+            Step,
+            ToggleRun,
+            StepSizeUp,
+            StepSizeDown,
+            SampleSizeUp,
+            SampleSizeDown,
+            NewSeed,
+            CycleOptimizer,
+            CycleModel,
+            CycleTruth,
+            ResetTheta,
+            JumpToMle,
+            OpenPicker,
+            FocusNext,
+            FocusPrev,
+            ToggleZoom,
+            Export,
+            ToggleHelp,
+            Up,
+            Down,
+            Left,
+            Right,
+            Back,
+            Quit,
         ];
         for a in all {
             assert!(BINDINGS.iter().any(|b| b.action == a), "{a:?} has no key");
@@ -129,6 +220,9 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action_for(ctrl_c), Some(Action::Quit));
         assert_eq!(action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE)), None);
-        assert_eq!(action_for(KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::Step));
+        assert_eq!(
+            action_for(KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
+            Some(Action::Step)
+        );
     }
 }

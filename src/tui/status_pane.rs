@@ -1,0 +1,60 @@
+//! The status pane: θ, the gradient and its norm, the optimiser and step size, the
+//! iteration, sample size, seed, convergence, the last event and the scenario's lesson.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, Pane, fmt_num};
+use super::theme::Theme;
+use super::view::pane_block;
+
+/// Draws the pane.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let run = &app.run;
+    let cur = run.fit.current();
+    let names = run.model.param_names();
+    let theta: Vec<String> =
+        names.iter().zip(&cur.natural).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
+    let mle: Vec<String> =
+        names.iter().zip(&run.mle).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
+    let gradient: Vec<String> = cur.gradient.iter().map(|g| fmt_num(*g)).collect();
+    let (state, style) = match app.stop_reason() {
+        Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
+        Some(r) => (format!("not converged ({})", r.name()), theme.warn()),
+        None => ("not converged".to_string(), theme.warn()),
+    };
+    let truth = app.truth.as_ref().map_or_else(
+        || "data file".to_string(),
+        |(k, _, p)| {
+            format!("truth {k} {}", p.iter().map(|v| fmt_num(*v)).collect::<Vec<_>>().join(", "))
+        },
+    );
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("iteration {}", run.fit.iteration()), theme.title(false)),
+            Span::raw("  "),
+            Span::styled(state, style),
+            Span::raw(format!(
+                "  {}  · {} step {} · refused {} · m = {} · seed {} · {truth}",
+                if app.running { "running" } else { "paused" },
+                app.settings.kind,
+                fmt_num(run.fit.optimizer().step_size),
+                run.fit.refusals(),
+                run.sample.len(),
+                app.seed
+            )),
+        ]),
+        Line::from(format!("θ: {}   (MLE {})", theta.join(", "), mle.join(", "))),
+        Line::from(format!(
+            "∇(ℓ/m): [{}]  ‖∇‖ = {}",
+            gradient.join(", "),
+            fmt_num(cur.gradient_norm)
+        )),
+        Line::from(Span::styled(app.message.clone(), theme.model())),
+        Line::from(format!("{} — {}", app.scenario.title, app.scenario.lesson.replace('\n', " "))),
+    ];
+    let block = pane_block(Pane::Status, app, theme, &app.scenario.name);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}

@@ -89,15 +89,15 @@ pub fn run_loop<B: Backend>(
     mut next_event: impl FnMut(Duration) -> std::io::Result<Option<Event>>,
 ) -> std::io::Result<()>
 where
-    B::Error: Into<std::io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
 {
-    let size = terminal.size().map_err(Into::into)?;
+    let size = terminal.size().map_err(std::io::Error::other)?;
     app.update(Action::Resize(size.width, size.height));
     // A debug build can be told to panic after the first frame, to prove the terminal is
     // restored on a panic.
     let debug_panic = cfg!(debug_assertions) && std::env::var_os("MLEX_DEBUG_PANIC").is_some();
     loop {
-        terminal.draw(|frame| view::draw(frame, app)).map_err(Into::into)?;
+        terminal.draw(|frame| view::draw(frame, app)).map_err(std::io::Error::other)?;
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }

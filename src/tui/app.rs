@@ -686,7 +686,10 @@ impl App {
         }
         let (mut px, mut py) = self.run.pair;
         let step = |v: usize| if forward { (v + 1) % dim } else { (v + dim - 1) % dim };
-        if x_axis {
+        if dim == 2 {
+            // Two parameters: the only other choice is to swap the axes.
+            (px, py) = (py, px);
+        } else if x_axis {
             px = step(px);
             if px == py {
                 px = step(px);

@@ -121,8 +121,10 @@ pub struct Surface {
     /// ℓ at each grid point, row-major (row = y index); None until computed or where the
     /// parameters are invalid.
     pub values: Vec<Option<f64>>,
-    /// Rows computed so far.
+    /// Whole rows computed so far.
     pub rows_done: usize,
+    /// Grid points computed so far, row-major.
+    pub cells_done: usize,
     /// The natural parameters the other coordinates are held at.
     pub base: Vec<f64>,
     /// The largest ℓ found on the grid.
@@ -153,6 +155,7 @@ impl Surface {
             ys,
             values,
             rows_done: 0,
+            cells_done: 0,
             base: base.to_vec(),
             best: f64::NEG_INFINITY,
         }
@@ -167,32 +170,34 @@ impl Surface {
     /// True once every row is computed.
     #[must_use]
     pub fn complete(&self) -> bool {
-        self.rows_done >= self.ys.len()
+        self.cells_done >= self.values.len()
     }
 
-    /// Computes rows until `budget` has passed (at least one row).
+    /// Computes grid points until `budget` has passed (at least one point): on a family
+    /// without sufficient statistics each point is a pass over the data, so the budget is
+    /// checked point by point, not row by row.
     pub fn advance(&mut self, objective: &Objective<'_>, budget: Duration) {
         let clock = Instant::now();
-        while !self.complete() {
-            let r = self.rows_done;
-            let mut nat = self.base.clone();
-            for (c, &x) in self.xs.iter().enumerate() {
-                nat[self.px] = x;
-                if !self.is_profile() {
-                    nat[self.py] = self.ys[r];
-                }
-                let v = if objective.family.check(&nat).is_ok() {
-                    let ll = objective.family.log_likelihood(&nat, objective.sample);
-                    ll.is_finite().then_some(ll)
-                } else {
-                    None
-                };
-                if let Some(v) = v {
-                    self.best = self.best.max(v);
-                }
-                self.values[r * self.xs.len() + c] = v;
+        let nx = self.xs.len();
+        let mut nat = self.base.clone();
+        while self.cells_done < self.values.len() {
+            let (r, c) = (self.cells_done / nx, self.cells_done % nx);
+            nat[self.px] = self.xs[c];
+            if !self.is_profile() {
+                nat[self.py] = self.ys[r];
             }
-            self.rows_done += 1;
+            let v = if objective.family.check(&nat).is_ok() {
+                let ll = objective.family.log_likelihood(&nat, objective.sample);
+                ll.is_finite().then_some(ll)
+            } else {
+                None
+            };
+            if let Some(v) = v {
+                self.best = self.best.max(v);
+            }
+            self.values[self.cells_done] = v;
+            self.cells_done += 1;
+            self.rows_done = self.cells_done / nx;
             if clock.elapsed() >= budget {
                 break;
             }

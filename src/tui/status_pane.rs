@@ -31,28 +31,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             format!("truth {k} {}", p.iter().map(|v| fmt_num(*v)).collect::<Vec<_>>().join(", "))
         },
     );
+    // Most important first: small terminals show only the first lines.
     let lines = vec![
         Line::from(vec![
             Span::styled(format!("iteration {}", run.fit.iteration()), theme.title(false)),
-            Span::raw("  "),
+            Span::raw(" · "),
             Span::styled(state, style),
             Span::raw(format!(
-                "  {}  · {} step {} · refused {} · m = {} · seed {} · {truth}",
+                " · {} · {} η={} · refused {}",
                 if app.running { "running" } else { "paused" },
                 app.settings.kind,
                 fmt_num(run.fit.optimizer().step_size),
                 run.fit.refusals(),
-                run.sample.len(),
-                app.seed
             )),
         ]),
         Line::from(format!("θ: {}   (MLE {})", theta.join(", "), mle.join(", "))),
+        Line::from(Span::styled(app.message.clone(), theme.model())),
         Line::from(format!(
             "∇(ℓ/m): [{}]  ‖∇‖ = {}",
             gradient.join(", "),
             fmt_num(cur.gradient_norm)
         )),
-        Line::from(Span::styled(app.message.clone(), theme.model())),
+        Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.seed)),
         Line::from(format!("{} — {}", app.scenario.title, app.scenario.lesson.replace('\n', " "))),
     ];
     let block = pane_block(Pane::Status, app, theme, &app.scenario.name);

@@ -94,9 +94,10 @@ impl Session {
         assert!(!parser.screen().hide_cursor(), "the cursor is still hidden");
         drop(parser);
         let termios = self.master.get_termios().expect("termios of the pty");
-        use nix::sys::termios::LocalFlags;
         assert!(
-            termios.local_flags.contains(LocalFlags::ICANON | LocalFlags::ECHO),
+            termios.local_flags.contains(
+                nix::sys::termios::LocalFlags::ICANON | nix::sys::termios::LocalFlags::ECHO
+            ),
             "raw mode is still on: {:?}",
             termios.local_flags
         );

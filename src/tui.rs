@@ -105,7 +105,9 @@ where
             !debug_panic,
             "MLEX_DEBUG_PANIC is set: a deliberate panic to test terminal restoration"
         );
-        let busy = app.running || app.run.surface.as_ref().is_some_and(|s| !s.complete());
+        let busy = app.running
+            || app.run.trace_pending()
+            || app.run.surface.as_ref().is_some_and(|s| !s.complete());
         match next_event(if busy { BUSY_FRAME } else { IDLE_FRAME })? {
             Some(Event::Key(key)) if key.kind == KeyEventKind::Press => {
                 if let Some(action) = keys::action_for(key) {

@@ -281,6 +281,13 @@ pub trait Family: fmt::Debug + Send + Sync {
         pointwise_gradient(self, nat, sample.values(), grad);
     }
 
+    /// ℓ and ∇ℓ together. Families without sufficient statistics override this with one
+    /// fused pass over the data instead of two.
+    fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
+        self.gradient(nat, sample, grad);
+        self.log_likelihood(nat, sample)
+    }
+
     /// Draws n values with the given generator.
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64>;
 

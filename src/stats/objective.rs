@@ -52,11 +52,11 @@ impl Objective<'_> {
         let mut gradient = vec![0.0; self.family.dim()];
         let valid = free.iter().all(|v| v.is_finite()) && self.family.check(&natural).is_ok();
         let log_likelihood = if valid {
-            self.family.gradient(&natural, self.sample, &mut gradient);
+            let ll = self.family.value_and_gradient(&natural, self.sample, &mut gradient);
             for g in &mut gradient {
                 *g /= m;
             }
-            self.family.log_likelihood(&natural, self.sample)
+            ll
         } else {
             gradient.fill(f64::NAN);
             f64::NAN

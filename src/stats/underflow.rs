@@ -78,49 +78,101 @@ pub fn scientific(log10: f64) -> (f64, i64) {
 /// Traces the products along the sample in its order.
 #[must_use]
 pub fn trace<F: Family + ?Sized>(family: &F, nat: &[f64], sample: &Sample) -> UnderflowTrace {
-    let n = sample.len();
-    let stride = n.div_ceil(CURVE_POINTS).max(1);
-    let mut t = UnderflowTrace {
-        f64_subnormal_at: None,
-        f64_zero_at: None,
-        f64_overflow_at: None,
-        f32_subnormal_at: None,
-        f32_zero_at: None,
-        f32_overflow_at: None,
-        log_likelihood: f64::NAN,
-        log10_likelihood: f64::NAN,
-        mantissa: f64::NAN,
-        exponent: 0,
-        curve: Vec::with_capacity(CURVE_POINTS + 1),
-    };
-    let (mut p64, mut p32) = (1.0f64, 1.0f32);
-    let mut log_sum = Neumaier::new();
-    for (i, &x) in sample.values().iter().enumerate() {
-        let m = i + 1;
-        let ln_q = family.ln_density(nat, x);
-        let q = ln_q.exp();
-        p64 *= q;
-        p32 *= q as f32;
-        log_sum.add(ln_q);
-        first(&mut t.f64_subnormal_at, p64 < f64::MIN_POSITIVE, m);
-        first(&mut t.f64_zero_at, p64 == 0.0, m);
-        first(&mut t.f64_overflow_at, p64 == f64::INFINITY, m);
-        first(&mut t.f32_subnormal_at, p32 < f32::MIN_POSITIVE, m);
-        first(&mut t.f32_zero_at, p32 == 0.0, m);
-        first(&mut t.f32_overflow_at, p32 == f32::INFINITY, m);
-        if m % stride == 0 || m == n || m == 1 {
-            t.curve.push(TracePoint {
-                m,
-                log10_true: log_sum.total() / std::f64::consts::LN_10,
-                log10_f64: p64.log10(),
-                log10_f32: f64::from(p32).log10(),
-            });
+    let mut builder = TraceBuilder::new(nat, sample.len());
+    builder.advance(family, sample, usize::MAX);
+    builder.finish()
+}
+
+/// A trace computed a chunk at a time, so a pass over a large sample never holds up a key.
+#[derive(Debug, Clone)]
+pub struct TraceBuilder {
+    nat: Vec<f64>,
+    next: usize,
+    stride: usize,
+    p64: f64,
+    p32: f32,
+    log_sum: Neumaier,
+    out: UnderflowTrace,
+}
+
+impl TraceBuilder {
+    /// Starts a trace at natural parameters `nat` over a sample of `n` values.
+    #[must_use]
+    pub fn new(nat: &[f64], n: usize) -> Self {
+        Self {
+            nat: nat.to_vec(),
+            next: 0,
+            stride: n.div_ceil(CURVE_POINTS).max(1),
+            p64: 1.0,
+            p32: 1.0,
+            log_sum: Neumaier::new(),
+            out: UnderflowTrace {
+                f64_subnormal_at: None,
+                f64_zero_at: None,
+                f64_overflow_at: None,
+                f32_subnormal_at: None,
+                f32_zero_at: None,
+                f32_overflow_at: None,
+                log_likelihood: f64::NAN,
+                log10_likelihood: f64::NAN,
+                mantissa: f64::NAN,
+                exponent: 0,
+                curve: Vec::with_capacity(CURVE_POINTS + 1),
+            },
         }
     }
-    t.log_likelihood = log_sum.total();
-    t.log10_likelihood = t.log_likelihood / std::f64::consts::LN_10;
-    (t.mantissa, t.exponent) = scientific(t.log10_likelihood);
-    t
+
+    /// The parameters being traced.
+    #[must_use]
+    pub fn params(&self) -> &[f64] {
+        &self.nat
+    }
+
+    /// Processes up to `points` more values; true once the whole sample is done.
+    pub fn advance<F: Family + ?Sized>(
+        &mut self,
+        family: &F,
+        sample: &Sample,
+        points: usize,
+    ) -> bool {
+        let values = sample.values();
+        let n = values.len();
+        let end = self.next.saturating_add(points).min(n);
+        let t = &mut self.out;
+        for (i, &x) in values.iter().enumerate().take(end).skip(self.next) {
+            let m = i + 1;
+            let ln_q = family.ln_density(&self.nat, x);
+            let q = ln_q.exp();
+            self.p64 *= q;
+            self.p32 *= q as f32;
+            self.log_sum.add(ln_q);
+            first(&mut t.f64_subnormal_at, self.p64 < f64::MIN_POSITIVE, m);
+            first(&mut t.f64_zero_at, self.p64 == 0.0, m);
+            first(&mut t.f64_overflow_at, self.p64 == f64::INFINITY, m);
+            first(&mut t.f32_subnormal_at, self.p32 < f32::MIN_POSITIVE, m);
+            first(&mut t.f32_zero_at, self.p32 == 0.0, m);
+            first(&mut t.f32_overflow_at, self.p32 == f32::INFINITY, m);
+            if m % self.stride == 0 || m == n || m == 1 {
+                t.curve.push(TracePoint {
+                    m,
+                    log10_true: self.log_sum.total() / std::f64::consts::LN_10,
+                    log10_f64: self.p64.log10(),
+                    log10_f32: f64::from(self.p32).log10(),
+                });
+            }
+        }
+        self.next = end;
+        self.next >= n
+    }
+
+    /// The finished trace (call once `advance` returned true).
+    #[must_use]
+    pub fn finish(mut self) -> UnderflowTrace {
+        self.out.log_likelihood = self.log_sum.total();
+        self.out.log10_likelihood = self.out.log_likelihood / std::f64::consts::LN_10;
+        (self.out.mantissa, self.out.exponent) = scientific(self.out.log10_likelihood);
+        self.out
+    }
 }
 
 #[cfg(test)]

@@ -19,15 +19,19 @@ use crate::stats::information::{
 };
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
-use crate::stats::underflow::{UnderflowTrace, trace};
+use crate::stats::underflow::{TraceBuilder, UnderflowTrace, trace};
 
 /// Time given to optimiser steps per tick while running: keys are read between ticks, so
 /// this bounds how long a key can wait.
 const RUN_BUDGET: Duration = Duration::from_millis(12);
 /// Time given to filling in the likelihood surface per tick.
 const SURFACE_BUDGET: Duration = Duration::from_millis(8);
-/// While running, the underflow trace (a pass over the data) is refreshed at most this often.
+/// While running, the underflow trace (a pass over the data) is restarted at most this often.
 const TRACE_INTERVAL: Duration = Duration::from_millis(250);
+/// Time given to the underflow trace per tick.
+const TRACE_BUDGET: Duration = Duration::from_millis(6);
+/// Values traced between looks at the clock.
+const TRACE_CHUNK: usize = 1 << 14;
 /// The explorer refuses samples larger than this: every frame must stay cheap.
 pub const MAX_TUI_SAMPLE: usize = 1_000_000;
 /// The sizes below which the screen shows a message instead of panes.
@@ -154,6 +158,8 @@ pub struct Run {
     pub pair: (usize, usize),
     /// The underflow trace at `trace_theta`.
     pub trace: UnderflowTrace,
+    /// A newer trace being computed over ticks.
+    trace_builder: Option<TraceBuilder>,
     /// θ (natural) the trace was computed at.
     pub trace_theta: Vec<f64>,
     /// H(p̂), D(p̂‖q) at θ for whole-number data under a discrete model.
@@ -259,6 +265,7 @@ impl Run {
             surface: None,
             pair,
             trace,
+            trace_builder: None,
             trace_theta: start,
             empirical: None,
             truth_now: None,
@@ -338,13 +345,38 @@ impl Run {
         }
     }
 
-    fn refresh_trace(&mut self) {
+    /// Starts tracing the current θ, unless that trace is done or under way.
+    fn start_trace(&mut self) {
         let nat = &self.fit.current().natural;
-        if *nat != self.trace_theta {
-            self.trace = trace(self.model.as_ref(), nat, &self.sample);
-            self.trace_theta = nat.clone();
-            self.rebuild_trace_curves();
+        let under_way = self.trace_builder.as_ref().is_some_and(|b| b.params() == nat.as_slice());
+        if *nat != self.trace_theta && !under_way {
+            self.trace_builder = Some(TraceBuilder::new(nat, self.sample.len()));
         }
+    }
+
+    /// Advances the pending trace within `budget` (at least one chunk), installing it when
+    /// done; the pane keeps showing the previous trace meanwhile.
+    fn advance_trace(&mut self, budget: Duration) {
+        let Some(builder) = self.trace_builder.as_mut() else { return };
+        let clock = Instant::now();
+        loop {
+            if builder.advance(self.model.as_ref(), &self.sample, TRACE_CHUNK) {
+                let done = self.trace_builder.take().expect("builder present");
+                self.trace_theta = done.params().to_vec();
+                self.trace = done.finish();
+                self.rebuild_trace_curves();
+                return;
+            }
+            if clock.elapsed() >= budget {
+                return;
+            }
+        }
+    }
+
+    /// Whether a trace is still being computed.
+    #[must_use]
+    pub fn trace_pending(&self) -> bool {
+        self.trace_builder.is_some()
     }
 }
 
@@ -542,6 +574,9 @@ impl App {
             let due = self.last_trace.is_none_or(|t| t.elapsed() >= TRACE_INTERVAL);
             self.after_theta_change(due || !self.running);
         }
+        if self.run.trace_pending() {
+            self.run.advance_trace(TRACE_BUDGET);
+        }
         if let Some(surface) = self.run.surface.as_mut()
             && !surface.complete()
         {
@@ -553,7 +588,8 @@ impl App {
     fn after_theta_change(&mut self, with_trace: bool) {
         self.run.refresh_theta();
         if with_trace {
-            self.run.refresh_trace();
+            self.run.start_trace();
+            self.run.advance_trace(TRACE_BUDGET);
             self.last_trace = Some(Instant::now());
         }
     }

@@ -71,6 +71,25 @@ impl Family for Laplace {
         -(sample.len() as f64) * (2.0 * nat[1]).ln() - acc.total() / nat[1]
     }
 
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        self.value_and_gradient(nat, sample, grad);
+    }
+
+    fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
+        let (loc, b) = (nat[0], nat[1]);
+        let (mut abs, mut sign) = (Neumaier::new(), 0i64);
+        for &x in sample.values() {
+            let d = x - loc;
+            abs.add(d.abs());
+            // Exact counts: the zero subgradient at a kink, as in add_score.
+            sign += i64::from(d > 0.0) - i64::from(d < 0.0);
+        }
+        let n = sample.len() as f64;
+        grad[0] = sign as f64 / b;
+        grad[1] = abs.total() / b - n;
+        -n * (2.0 * b).ln() - abs.total() / b
+    }
+
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
         // The difference of two unit exponentials is a unit Laplace variate.
         let e = rand_distr::Exp1;

@@ -100,6 +100,41 @@ impl Family for NormalMixture {
         acc.total()
     }
 
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        self.value_and_gradient(nat, sample, grad);
+    }
+
+    fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
+        let mut acc = [Neumaier::new(); 6];
+        let (inv1, inv2) = (1.0 / nat[2], 1.0 / nat[4]);
+        // The x-free parts of ln(w φ₁) and ln((1 − w) φ₂), once per pass.
+        let c1 = nat[0].ln() - HALF_LN_2PI - nat[2].ln();
+        let c2 = (-nat[0]).ln_1p() - HALF_LN_2PI - nat[4].ln();
+        for &x in sample.values() {
+            let z1 = (x - nat[1]) * inv1;
+            let z2 = (x - nat[3]) * inv2;
+            let (a, b) = (c1 - 0.5 * z1 * z1, c2 - 0.5 * z2 * z2);
+            // ln(eᵃ + eᵇ) and the responsibility of component 1 from one exponential.
+            let (hi, d) = if a >= b { (a, b - a) } else { (b, a - b) };
+            let e = d.exp();
+            acc[0].add(hi + e.ln_1p());
+            let r1 = if a >= b { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+            let r2 = 1.0 - r1;
+            acc[1].add(r1);
+            acc[2].add(r1 * z1);
+            acc[3].add(r1 * (z1 * z1 - 1.0));
+            acc[4].add(r2 * z2);
+            acc[5].add(r2 * (z2 * z2 - 1.0));
+        }
+        let n = sample.len() as f64;
+        grad[0] = acc[1].total() - n * nat[0];
+        grad[1] = acc[2].total() * inv1;
+        grad[2] = acc[3].total();
+        grad[3] = acc[4].total() * inv2;
+        grad[4] = acc[5].total();
+        acc[0].total()
+    }
+
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
         let c1 = rand_distr::Normal::new(nat[1], nat[2]).expect(CHECKED);
         let c2 = rand_distr::Normal::new(nat[3], nat[4]).expect(CHECKED);

@@ -90,17 +90,35 @@ impl Family for StudentT {
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        self.value_and_gradient(nat, sample, grad);
+    }
+
+    fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
+        let (nu, loc, s) = (nat[0], nat[1], nat[2]);
+        let inv = 1.0 / s;
         let mut acc = [Neumaier::new(); 3];
         for &x in sample.values() {
-            let mut one = [0.0; 3];
-            point_score(nat[0], nat[1], nat[2], x, &mut one);
-            for (a, g) in acc.iter_mut().zip(one) {
-                a.add(g);
-            }
+            let z = (x - loc) * inv;
+            let z2 = z * z;
+            let q = nu + z2;
+            let r = 1.0 / q;
+            // ln(1 + z²/ν) = ln q − ln ν: one logarithm and one division per point.
+            acc[0].add(q.ln());
+            acc[1].add(z * r);
+            acc[2].add(z2 * r);
         }
-        grad[0] = acc[0].total() + sample.len() as f64 * nat[0] * df_constant(nat[0]);
-        grad[1] = acc[1].total();
-        grad[2] = acc[2].total();
+        let n = sample.len() as f64;
+        let sum_log = acc[0].total() - n * nu.ln();
+        let (sum_zq, sum_z2q) = (acc[1].total(), acc[2].total());
+        // d/dν of −(ν+1)/2 ln(1 + z²/ν) is −½ ln(1 + z²/ν) + (ν+1)/2 · z²/(ν(ν+z²)).
+        grad[0] = nu * (n * df_constant(nu) - 0.5 * sum_log + 0.5 * (nu + 1.0) / nu * sum_z2q);
+        grad[1] = (nu + 1.0) * inv * sum_zq;
+        grad[2] = (nu + 1.0) * sum_z2q - n;
+        let c = ln_gamma(0.5 * (nu + 1.0))
+            - ln_gamma(0.5 * nu)
+            - 0.5 * (nu * std::f64::consts::PI).ln()
+            - s.ln();
+        n * c - 0.5 * (nu + 1.0) * sum_log
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {

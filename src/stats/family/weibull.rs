@@ -73,6 +73,31 @@ impl Family for Weibull {
         sample.len() as f64 * (k.ln() - ln_lam) + acc.total()
     }
 
+    fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
+        self.value_and_gradient(nat, sample, grad);
+    }
+
+    fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
+        if !self.supports(sample.stats()) {
+            grad.fill(f64::NAN);
+            return f64::NEG_INFINITY;
+        }
+        let (k, lam) = (nat[0], nat[1]);
+        let ln_lam = lam.ln();
+        let (mut ll, mut g0, mut g1) = (Neumaier::new(), Neumaier::new(), Neumaier::new());
+        for &x in sample.values() {
+            let r = x.ln() - ln_lam;
+            let t = (k * r).exp();
+            ll.add((k - 1.0) * r - t);
+            g0.add(r * (1.0 - t));
+            g1.add(t);
+        }
+        let n = sample.len() as f64;
+        grad[0] = n + k * g0.total();
+        grad[1] = k * (g1.total() - n);
+        n * (k.ln() - ln_lam) + ll.total()
+    }
+
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
         // rand_distr takes (scale, shape), statrs (shape, scale).
         let d = rand_distr::Weibull::new(nat[1], nat[0]).expect(CHECKED);

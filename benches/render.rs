@@ -1,0 +1,58 @@
+//! Whole-screen render at 200×60 with 10^6 samples (the TUI's frame budget is 5 ms), and one
+//! tick of continuous running on a family without sufficient statistics (a key waits at most
+//! this long). Run with `cargo bench --bench render`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mlex::scenario;
+use mlex::tui::action::Action;
+use mlex::tui::app::App;
+use mlex::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(family: &str, params: &str) -> App {
+    let text = format!(
+        "title = \"bench\"\nseed = 3\nsample_size = 1000000\n[truth]\nfamily = \"{family}\"\nparams = {{ {params} }}\n[model]\nfamily = \"{family}\"\n"
+    );
+    let s = scenario::parse(&text, "bench", None).expect("bench scenario");
+    let mut app = App::new(s, None, true).expect("app");
+    for _ in 0..20 {
+        app.update(Action::Step);
+    }
+    app
+}
+
+fn render(c: &mut Criterion) {
+    let mut normal = app("normal", "mu = 1.0, sigma = 2.0");
+    while normal.run.surface.as_ref().is_some_and(|s| !s.complete()) {
+        normal.update(Action::Tick);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    normal.update(Action::Resize(200, 60));
+    c.bench_function("frame_200x60_normal_1e6", |b| {
+        b.iter(|| {
+            terminal.draw(|f| view::draw(f, black_box(&normal))).expect("draw");
+        });
+    });
+
+    let mut cauchy = app("cauchy", "loc = 0.0, scale = 1.0");
+    cauchy.update(Action::ToggleRun);
+    c.bench_function("tick_running_cauchy_1e6", |b| {
+        b.iter(|| {
+            cauchy.update(Action::Tick);
+            if !cauchy.running {
+                cauchy.update(Action::ResetTheta);
+                cauchy.update(Action::ToggleRun);
+            }
+        });
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = render
+}
+criterion_main!(benches);

@@ -17,7 +17,21 @@ use crate::stats::family::{FamilyKind, ParamValue, Shape};
 /// Presets built into the binary, so `mlex` works from any directory: (name, TOML source).
 pub const PRESETS: &[(&str, &str)] = &[
     ("normal-basics", include_str!("../scenarios/normal-basics.toml")),
+    ("coin-flips", include_str!("../scenarios/coin-flips.toml")),
+    ("waiting-times", include_str!("../scenarios/waiting-times.toml")),
+    ("poisson-counts", include_str!("../scenarios/poisson-counts.toml")),
+    ("loaded-die", include_str!("../scenarios/loaded-die.toml")),
     ("underflow", include_str!("../scenarios/underflow.toml")),
+    ("densities-above-one", include_str!("../scenarios/densities-above-one.toml")),
+    ("misspecified", include_str!("../scenarios/misspecified.toml")),
+    ("heavy-tails-cauchy", include_str!("../scenarios/heavy-tails-cauchy.toml")),
+    ("heavy-tails-t", include_str!("../scenarios/heavy-tails-t.toml")),
+    ("step-too-large", include_str!("../scenarios/step-too-large.toml")),
+    ("mixture-local-optimum", include_str!("../scenarios/mixture-local-optimum.toml")),
+    ("small-sample-variance", include_str!("../scenarios/small-sample-variance.toml")),
+    ("gamma-gradient-ascent", include_str!("../scenarios/gamma-gradient-ascent.toml")),
+    ("gamma-newton", include_str!("../scenarios/gamma-newton.toml")),
+    ("lifetimes-weibull", include_str!("../scenarios/lifetimes-weibull.toml")),
 ];
 
 /// The preset `mlex` opens when given no scenario.
@@ -48,7 +62,7 @@ struct RawDistribution {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a number (or, for categorical p, a list of numbers)")]
 enum RawParam {
     Scalar(f64),
     List(Vec<f64>),
@@ -176,7 +190,17 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         InputError::new(msg).in_file(&shown).at_line(line).at_column(col).field(field)
     };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
-        let mut err = InputError::new(e.message().trim().to_string()).in_file(&shown);
+        let mut msg = e.message().trim().to_string();
+        // toml's "duplicate key" names no key: its span is the key, so name it.
+        if msg == "duplicate key"
+            && let Some(key) = e.span().and_then(|s| text.get(s))
+        {
+            msg = format!(
+                "duplicate key `{}`: each key and table may be given only once",
+                key.trim()
+            );
+        }
+        let mut err = InputError::new(msg).in_file(&shown);
         if let Some(span) = e.span() {
             let (line, col) = line_col(text, span.start);
             err = err.at_line(line).at_column(col);
@@ -208,15 +232,34 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
             ));
         }
         (None, None) => {
+            // Nothing to point at: name the start of the file, as toml does for a missing field.
             return Err(InputError::new(
                 "a scenario needs a [truth] table (family and params) or a [data] table (path)",
             )
-            .in_file(&shown));
+            .in_file(&shown)
+            .at_line(1)
+            .at_column(1));
         }
         (Some(t), None) => truth(&t, &at)?,
         (None, Some(d)) => {
             let base = file.and_then(Path::parent).unwrap_or_else(|| Path::new("."));
-            Source::Data { path: base.join(d.path.get_ref()), column: d.column }
+            let path = base.join(d.path.get_ref());
+            // Checked here, where the path's line is known (prepare reads it later). Only for
+            // files: a preset's relative path depends on the directory mlex runs in.
+            if file.is_some()
+                && let Err(e) = std::fs::metadata(&path)
+            {
+                return Err(at(
+                    d.path.span(),
+                    "data.path",
+                    format!(
+                        "cannot read {}: {e} (give a data file's path, relative to the \
+                         scenario file's folder)",
+                        path.display()
+                    ),
+                ));
+            }
+            Source::Data { path, column: d.column }
         }
     };
 
@@ -240,7 +283,42 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         whole(&raw.model.trials, "model.trials", 1, 1_000_000_000)?.map(|v| v as u64);
     let model_categories =
         whole(&raw.model.categories, "model.categories", 2, 10_000)?.map(|v| v as usize);
-    let start = raw.model.start.map(|s| named(s.get_ref()));
+    // The model's fixed parts as prepare takes them: the file's, else a same-family truth's.
+    let (truth_trials, truth_categories) = match &source {
+        Source::Truth { kind: FamilyKind::Binomial, shape, .. } => (Some(shape.trials), None),
+        Source::Truth { kind: FamilyKind::Categorical, shape, .. } => {
+            (None, Some(shape.categories))
+        }
+        _ => (None, None),
+    };
+    let trials = model_trials.or(truth_trials);
+    let categories = model_categories.or(truth_categories);
+    if model == FamilyKind::Binomial && trials.is_none() {
+        return Err(at(
+            raw.model.family.span(),
+            "model.trials",
+            "a binomial model needs its number of trials n: give trials = N in [model] \
+             (a binomial truth lends its own n)"
+                .into(),
+        ));
+    }
+    let start = match raw.model.start {
+        None => None,
+        Some(s) => {
+            let values = named(s.get_ref());
+            // Checked here, where each value's line is known, unless a categorical model
+            // takes k from the data (prepare checks the start again either way).
+            if model != FamilyKind::Categorical || categories.is_some() {
+                let shape =
+                    Shape { trials: trials.unwrap_or(1), categories: categories.unwrap_or(2) };
+                model
+                    .build(shape)
+                    .params_from_named(&values)
+                    .map_err(|msg| param_error(&s, "model.start", msg, &at))?;
+            }
+            Some(values)
+        }
+    };
 
     let mut settings = Settings::default();
     let mut stopping = Stopping::default();
@@ -380,19 +458,30 @@ fn truth(
     }
     let family = kind.build(shape);
     let values = named(params);
-    let nat = family.params_from_named(&values).map_err(|msg| {
-        // Point at the parameter the message is about, or at the whole table.
-        let span = params
-            .iter()
-            .find(|(k, _)| msg.starts_with(k.as_str()) || msg.contains(&format!("'{k}'")))
-            .map_or_else(|| t.params.span(), |(_, v)| v.span());
-        let field = params
-            .keys()
-            .find(|k| msg.starts_with(k.as_str()))
-            .map_or_else(|| "truth.params".to_string(), |k| format!("truth.params.{k}"));
-        at(span, &field, msg)
-    })?;
+    let nat = family
+        .params_from_named(&values)
+        .map_err(|msg| param_error(&t.params, "truth.params", msg, at))?;
     Ok(Source::Truth { kind, shape, params: nat })
+}
+
+/// An error about a table of named parameters (`prefix` names it): points at the parameter
+/// the message is about, or at the whole table.
+fn param_error(
+    params: &Spanned<BTreeMap<String, Spanned<RawParam>>>,
+    prefix: &str,
+    msg: String,
+    at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
+) -> InputError {
+    let table = params.get_ref();
+    let span = table
+        .iter()
+        .find(|(k, _)| msg.starts_with(k.as_str()) || msg.contains(&format!("'{k}'")))
+        .map_or_else(|| params.span(), |(_, v)| v.span());
+    let field = table
+        .keys()
+        .find(|k| msg.starts_with(k.as_str()))
+        .map_or_else(|| prefix.to_string(), |k| format!("{prefix}.{k}"));
+    at(span, &field, msg)
 }
 
 /// Preset names and titles, then ./scenarios/*.toml files with theirs (or their error).

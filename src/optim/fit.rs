@@ -303,19 +303,25 @@ impl Fit {
     }
 
     /// Over the last window some step was refused (the optimiser is at the edge of what
-    /// ascends) and ℓ/m rose by no more than a few rounding errors in all: a maximum to f64
-    /// precision, where a gradient norm cannot certify it (a kink, or the rounding floor).
-    /// A run crawling with a tiny step size has no refusals and is not called converged.
+    /// ascends), ℓ/m rose by no more than a few rounding errors in all, and the gradient norm
+    /// did not get any smaller than in the window before: θ is at the rounding floor, where
+    /// a gradient norm cannot certify a maximum. A slow but steady approach (a narrow ridge)
+    /// keeps shrinking its gradient and is not stopped; a run crawling with a tiny step size
+    /// has no refusals and is not stopped either.
     fn stalled(&self) -> bool {
         let n = self.history.len();
-        if n <= STALL_WINDOW {
+        if n <= 2 * STALL_WINDOW {
             return false;
         }
         let window = &self.history[n - STALL_WINDOW..];
+        let before = &self.history[n - 2 * STALL_WINDOW..n - STALL_WINDOW];
         let refused = window.iter().any(|r| matches!(r.event, Event::Refused(_)));
         let first = self.history[n - STALL_WINDOW - 1].mean_log_likelihood;
         let last = self.current.mean_log_likelihood;
-        refused && last - first <= 8.0 * f64::EPSILON * last.abs().max(1.0)
+        let flat = last - first <= 8.0 * f64::EPSILON * last.abs().max(1.0);
+        let smallest =
+            |rs: &[Record]| rs.iter().map(|r| r.gradient_norm).fold(f64::INFINITY, f64::min);
+        refused && flat && smallest(window) >= smallest(before)
     }
 
     /// Whether a stopping rule holds now.

@@ -7,7 +7,12 @@
 use super::{Optimizer, Refusal, Step, slack};
 use crate::stats::objective::{Eval, Objective};
 
-pub(super) fn step(opt: &mut Optimizer, objective: &Objective<'_>, current: &Eval) -> Step {
+pub(super) fn step(
+    opt: &mut Optimizer,
+    objective: &Objective<'_>,
+    current: &Eval,
+    frozen: &[bool],
+) -> Step {
     let eta = opt.step_size;
     let proposal: Vec<f64> =
         current.free.iter().zip(&current.gradient).map(|(u, g)| u + eta * g).collect();
@@ -17,7 +22,18 @@ pub(super) fn step(opt: &mut Optimizer, objective: &Objective<'_>, current: &Eva
     }
     // Rounding-level losses are not refused: near the optimum ℓ is flat to f64 precision
     // well before θ is, and refusing noise would stall the approach.
-    if next.mean_log_likelihood < current.mean_log_likelihood - slack(current.mean_log_likelihood) {
+    let tol = slack(current.mean_log_likelihood);
+    if next.mean_log_likelihood < current.mean_log_likelihood - tol {
+        return opt.refuse(Refusal::Decrease);
+    }
+    // Where ℓ is flat to rounding it cannot tell a good step from an overshoot to the mirror
+    // point (which would repeat forever); the gradient can: such a step must shrink it.
+    let norm = |g: &[f64]| {
+        g.iter().zip(frozen).filter(|(_, f)| !**f).map(|(v, _)| v * v).sum::<f64>().sqrt()
+    };
+    if next.mean_log_likelihood <= current.mean_log_likelihood + tol
+        && norm(&next.gradient) >= norm(&current.gradient)
+    {
         return opt.refuse(Refusal::Decrease);
     }
     opt.step_size = (eta * 2.0).min(opt.settings.step_size);

@@ -74,6 +74,13 @@ fn model_shape(
     let mut shape = Shape::default();
     if kind == FamilyKind::Binomial {
         shape.trials = trials.ok_or("binomial needs the number of trials n: give --trials N")?;
+        if shape.trials == 0 || shape.trials > crate::scenario::MAX_TRIALS {
+            return Err(format!(
+                "binomial's number of trials must be from 1 to {}, got {}",
+                crate::scenario::MAX_TRIALS,
+                shape.trials
+            ));
+        }
     }
     if kind == FamilyKind::Categorical {
         shape.categories = if let Some(k) = categories {
@@ -82,7 +89,7 @@ fn model_shape(
             let max = values.iter().copied().fold(0.0, f64::max);
             if max.fract() != 0.0 || !(1.0..=10_000.0).contains(&max) {
                 return Err("categorical data must be whole numbers 0 to k−1 with k ≥ 2 \
-                            (give --categories K to fix k)"
+                            (fix k with --categories K, or categories = K in a scenario's [model])"
                     .into());
             }
             max as usize + 1
@@ -259,7 +266,13 @@ pub struct Prepared {
 /// Samples (or reads) a scenario's data and builds its model.
 pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let clock = Instant::now();
-    let scenario_err = |msg: String| InputError::new(msg).in_file(&scenario.name);
+    let scenario_err = |msg: String| {
+        let err = InputError::new(msg).in_file(&scenario.name);
+        match scenario.model_at {
+            Some((line, column)) => err.at_line(line).at_column(column),
+            None => err,
+        }
+    };
     let (values, truth) = match &scenario.source {
         Source::Truth { kind, shape, params } => {
             let family = kind.build(*shape);

@@ -37,6 +37,9 @@ pub const PRESETS: &[(&str, &str)] = &[
 /// The preset `mlex` opens when given no scenario.
 pub const DEFAULT_PRESET: &str = "normal-basics";
 
+/// Binomial n above this is refused: the truth's probability table has n + 1 entries.
+pub const MAX_TRIALS: u64 = 1_000_000;
+
 /// Samples larger than this are refused: 10^7 f64 values already take 80 MB.
 pub const MAX_SAMPLE_SIZE: usize = 10_000_000;
 
@@ -151,6 +154,9 @@ pub struct Scenario {
     pub stopping: Stopping,
     /// Pane to focus in the TUI.
     pub focus: Option<String>,
+    /// Line and column of `model.family` in the file, for errors about the model and the
+    /// data that only show once the data exist.
+    pub model_at: Option<(usize, usize)>,
 }
 
 /// Reads a scenario by preset name or file path.
@@ -263,6 +269,7 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         }
     };
 
+    let raw_model_span = raw.model.family.span();
     let model = family_kind(&raw.model.family, "model.family", &at)?;
     let whole = |v: &Option<Spanned<i64>>,
                  field: &str,
@@ -280,7 +287,7 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         }
     };
     let model_trials =
-        whole(&raw.model.trials, "model.trials", 1, 1_000_000_000)?.map(|v| v as u64);
+        whole(&raw.model.trials, "model.trials", 1, MAX_TRIALS as i64)?.map(|v| v as u64);
     let model_categories =
         whole(&raw.model.categories, "model.categories", 2, 10_000)?.map(|v| v as usize);
     // The model's fixed parts as prepare takes them: the file's, else a same-family truth's.
@@ -387,6 +394,7 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         start,
         settings,
         stopping,
+        model_at: file.map(|_| line_col(text, raw_model_span.start)),
         focus: raw.view.and_then(|v| v.focus),
     })
 }
@@ -430,7 +438,9 @@ fn truth(
     let mut shape = Shape::default();
     if kind == FamilyKind::Binomial {
         match params.get("n").map(Spanned::get_ref) {
-            Some(RawParam::Scalar(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= 1e9 => {
+            Some(RawParam::Scalar(n))
+                if *n >= 1.0 && n.fract() == 0.0 && *n <= MAX_TRIALS as f64 =>
+            {
                 shape.trials = *n as u64;
             }
             _ => {
@@ -438,7 +448,7 @@ fn truth(
                 return Err(at(
                     span,
                     "truth.params.n",
-                    "binomial needs n, a whole number of trials from 1 to 10^9".into(),
+                    format!("binomial needs n, a whole number of trials from 1 to {MAX_TRIALS}"),
                 ));
             }
         }

@@ -8,6 +8,9 @@ use crate::stats::family::{CHECKED, Family, FamilyKind, logistic, logit, pmf_wal
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
+/// The smallest success probability accepted.
+const MIN_P: f64 = 1e-4;
+
 /// The geometric distribution of trials to the first success.
 #[derive(Debug, Clone, Copy)]
 pub struct Geometric;
@@ -34,7 +37,13 @@ impl Family for Geometric {
     }
 
     fn check(&self, nat: &[f64]) -> Result<(), String> {
-        probability("p", nat[0])
+        probability("p", nat[0])?;
+        // A smaller p means a mean above 10^4 trials, whose probability table (used to
+        // integrate against it as the truth) would run to millions of entries.
+        if nat[0] < MIN_P {
+            return Err(format!("p must be at least {MIN_P}, got {}", nat[0]));
+        }
+        Ok(())
     }
 
     fn to_free(&self, nat: &[f64]) -> Vec<f64> {

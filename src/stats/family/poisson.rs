@@ -9,6 +9,9 @@ use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
 
+/// The largest rate accepted.
+const MAX_LAMBDA: f64 = 1e7;
+
 /// The Poisson distribution of counts.
 #[derive(Debug, Clone, Copy)]
 pub struct Poisson;
@@ -44,7 +47,13 @@ impl Family for Poisson {
     }
 
     fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("lambda", nat[0])
+        positive("lambda", nat[0])?;
+        // Beyond this the sampler's range (1.8e19) and any probability table are exceeded
+        // long before counts of that size make sense.
+        if nat[0] > MAX_LAMBDA {
+            return Err(format!("lambda must be at most {MAX_LAMBDA:e}, got {}", nat[0]));
+        }
+        Ok(())
     }
 
     fn to_free(&self, nat: &[f64]) -> Vec<f64> {
@@ -118,6 +127,8 @@ impl Family for Poisson {
 
     fn pmf_table(&self, nat: &[f64]) -> Option<Vec<(f64, f64)>> {
         let d = dist(nat);
-        Some(pmf_walk(0, 50_000_000, |k| d.pmf(k)))
+        // Start 40 standard deviations below the mean: the mass further down is below 1e-300.
+        let from = (nat[0] - 40.0 * nat[0].sqrt() - 10.0).max(0.0) as u64;
+        Some(pmf_walk(from, 50_000_000, |k| d.pmf(k)))
     }
 }

@@ -269,6 +269,9 @@ impl Fit {
     /// coordinate is never frozen. Once found, a kink stays marked for the rest of the fit:
     /// the coordinate is then left alone while the others converge.
     fn find_kinks(&mut self, objective: &Objective<'_>, stalling: bool) {
+        if !objective.family.has_kinks() {
+            return;
+        }
         for i in 0..self.kinked.len() {
             let g = self.current.gradient[i];
             let flipped = g * self.previous_gradient[i] < 0.0;

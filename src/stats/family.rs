@@ -270,6 +270,12 @@ pub trait Family: fmt::Debug + Send + Sync {
             && (!self.kind().is_discrete() || stats.whole)
     }
 
+    /// Whether ℓ can have kinks (points where it is not differentiable), so the optimiser
+    /// must look for them; of this catalogue only laplace's |x − loc| has them.
+    fn has_kinks(&self) -> bool {
+        false
+    }
+
     /// ℓ(θ) = Σ ln q(xᵢ; θ); families with sufficient statistics override this with an O(1)
     /// formula, which must give −∞ when a value lies outside the support.
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {

@@ -548,8 +548,8 @@ impl App {
     }
 
     fn tick(&mut self) {
+        let clock = Instant::now();
         if self.running {
-            let clock = Instant::now();
             let mut stop = None;
             let mut last = None;
             while clock.elapsed() < RUN_BUDGET {
@@ -577,8 +577,12 @@ impl App {
         if self.run.trace_pending() {
             self.run.advance_trace(TRACE_BUDGET);
         }
+        // A step on a large sample without sufficient statistics is a whole pass: then the
+        // surface waits until the run pauses, so a tick stays about one step long.
+        let spare = clock.elapsed() < RUN_BUDGET / 2;
         if let Some(surface) = self.run.surface.as_mut()
             && !surface.complete()
+            && spare
         {
             let objective = Objective { family: self.run.model.as_ref(), sample: &self.run.sample };
             surface.advance(&objective, SURFACE_BUDGET);

@@ -23,6 +23,10 @@ impl Family for Laplace {
         vec!["loc".into(), "scale".into()]
     }
 
+    fn has_kinks(&self) -> bool {
+        true
+    }
+
     fn support(&self) -> String {
         "any real number".into()
     }

@@ -269,3 +269,25 @@ fn resize_records_the_size() {
     a.update(Action::Resize(81, 25));
     assert_eq!(a.size, (81, 25));
 }
+
+#[test]
+fn with_more_than_two_parameters_the_surface_follows_theta() {
+    let text = "title = \"m\"\nsample_size = 300\n[truth]\nfamily = \"normal_mixture\"\n\
+                params = { weight = 0.4, mu1 = -2, sigma1 = 1, mu2 = 2, sigma2 = 1 }\n\
+                [model]\nfamily = \"normal_mixture\"\n";
+    let mut a = App::new(scenario::parse(text, "mixture", None).expect("scenario"), None, false)
+        .expect("app");
+    let complete = |a: &mut App| {
+        while a.run.surface.as_ref().is_some_and(|s| !s.complete()) {
+            a.update(Action::Tick);
+        }
+    };
+    complete(&mut a);
+    a.update(Action::Step);
+    complete(&mut a);
+    let s = a.run.surface.as_ref().expect("surface");
+    let now = theta(&a);
+    for i in (0..now.len()).filter(|i| *i != s.px && *i != s.py) {
+        assert_eq!(s.base[i], now[i], "parameter {i} not held at the current θ");
+    }
+}

@@ -289,8 +289,24 @@ impl Run {
 
     fn reset_surface(&mut self) {
         // A categorical's probabilities live on a simplex: moving one alone leaves it.
+        let base = self.fit.current().natural.clone();
         self.surface = (self.model.kind() != FamilyKind::Categorical)
-            .then(|| Surface::new(self.model.as_ref(), &self.mle, self.pair, &self.ranges));
+            .then(|| Surface::new(self.model.as_ref(), &base, self.pair, &self.ranges));
+    }
+
+    /// With more than two parameters the surface holds the others at the current θ: once a
+    /// surface is complete and θ has moved in those coordinates, start a fresh one.
+    fn follow_theta(&mut self) {
+        let Some(s) = &self.surface else { return };
+        if s.is_profile() || !s.complete() {
+            return;
+        }
+        let now = &self.fit.current().natural;
+        let moved =
+            now.iter().zip(&s.base).enumerate().any(|(i, (a, b))| i != s.px && i != s.py && a != b);
+        if moved {
+            self.reset_surface();
+        }
     }
 
     /// Whether the underflow pane plots against log10 m (large samples).
@@ -310,6 +326,7 @@ impl Run {
 
     /// Recomputes what depends on θ (not the underflow trace, which is throttled).
     fn refresh_theta(&mut self) {
+        self.follow_theta();
         if self.fit.history().len() < self.series_seen {
             self.ll_series.clear();
             self.ce_series.clear();
@@ -743,8 +760,10 @@ impl App {
         self.run.pair = (px, py);
         self.run.reset_surface();
         let names = self.run.model.param_names();
-        self.message =
-            format!("surface: {} across, {} up; the rest held at the MLE", names[px], names[py]);
+        self.message = format!(
+            "surface: {} across, {} up; the rest held at the current θ",
+            names[px], names[py]
+        );
     }
 
     fn open_picker(&mut self) {

@@ -1,6 +1,6 @@
 //! The likelihood pane: ℓ against iteration, and ℓ over θ: a curve for one-parameter
 //! models (current θ and the MLE marked), a banded surface with the optimiser's path for
-//! two or more (a chosen pair, the others held at the MLE).
+//! two or more (a chosen pair, the others held at the current θ).
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

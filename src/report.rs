@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::optim::fit::Record;
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
+use crate::stats::underflow::UnderflowTrace;
 
 /// Everything `mlex run` and `mlex fit` print.
 #[derive(Debug, Clone, Serialize)]
@@ -46,7 +47,7 @@ pub struct Report {
     /// Steps refused (non-finite or, for gradient ascent, lowering ℓ).
     pub refused_steps: usize,
     /// Where the raw product of probabilities breaks down.
-    pub underflow: UnderflowReport,
+    pub underflow: UnderflowTrace,
     /// Wall-clock seconds.
     pub timing: Timing,
     /// `run` only: the truth and the decomposition against it.
@@ -67,29 +68,6 @@ pub struct Report {
     /// The full trajectory, for CSV.
     #[serde(skip)]
     pub history: Vec<Record>,
-}
-
-/// The underflow block of the JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnderflowReport {
-    /// First m where the f64 product leaves the normal range.
-    pub f64_subnormal_at: Option<usize>,
-    /// First m where the f64 product is 0.
-    pub f64_zero_at: Option<usize>,
-    /// First m where the f64 product is +∞.
-    pub f64_overflow_at: Option<usize>,
-    /// First m where the f32 product leaves the normal range.
-    pub f32_subnormal_at: Option<usize>,
-    /// First m where the f32 product is 0.
-    pub f32_zero_at: Option<usize>,
-    /// First m where the f32 product is +∞.
-    pub f32_overflow_at: Option<usize>,
-    /// log10 of the likelihood, from the log-sum.
-    pub log10_likelihood: f64,
-    /// The likelihood as mantissa × 10^exponent.
-    pub mantissa: f64,
-    /// The likelihood as mantissa × 10^exponent.
-    pub exponent: i64,
 }
 
 /// Wall-clock timings.

@@ -8,7 +8,7 @@ use crate::data::{DataFile, read_data};
 use crate::error::InputError;
 use crate::optim::fit::{Fit, Stopping};
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport, UnderflowReport};
+use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
@@ -146,7 +146,7 @@ fn report(
 ) -> Report {
     let cur = fitted.fit.current();
     let nat = &cur.natural;
-    let u = trace(family, nat, sample);
+    let underflow = trace(family, nat, sample);
     Report {
         model: family.kind().name().to_string(),
         n: sample.len(),
@@ -164,17 +164,7 @@ fn report(
         optimizer: fitted.settings.kind.name().to_string(),
         step_size: fitted.fit.optimizer().step_size,
         refused_steps: fitted.fit.refusals(),
-        underflow: UnderflowReport {
-            f64_subnormal_at: u.f64_subnormal_at,
-            f64_zero_at: u.f64_zero_at,
-            f64_overflow_at: u.f64_overflow_at,
-            f32_subnormal_at: u.f32_subnormal_at,
-            f32_zero_at: u.f32_zero_at,
-            f32_overflow_at: u.f32_overflow_at,
-            log10_likelihood: u.log10_likelihood,
-            mantissa: u.mantissa,
-            exponent: u.exponent,
-        },
+        underflow,
         timing: Timing { read_seconds, fit_seconds: fitted.fit_seconds },
         truth: None,
         data: None,

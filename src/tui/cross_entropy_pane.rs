@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let [chart_area, bar_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
     let entropy_curve = matches!(run.model.kind(), FamilyKind::Bernoulli | FamilyKind::Binomial);
-    let (chart_area, figure_area) = if entropy_curve && chart_area.width >= 50 {
+    let (chart_area, figure_area) = if entropy_curve && chart_area.width >= 40 {
         let [a, b] =
             Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(chart_area);
         (a, Some(b))
@@ -122,7 +122,9 @@ fn decomposition(app: &App, width: u16) -> Vec<Line<'static>> {
             "continuous data without a truth: D(p̂‖q) is undefined, H(p̂,q) = −ℓ/m is shown",
         )];
     };
-    let text = format!("{label}: {} = {} + {}", fmt_num(total), fmt_num(base), fmt_num(gap));
+    // A gap within rounding of zero (−9e-17 at the MLE) is shown as the 0 it is.
+    let gap_shown = if gap.abs() <= 1e-12 * total.abs().max(1.0) { 0.0 } else { gap };
+    let text = format!("{label}: {} = {} + {}", fmt_num(total), fmt_num(base), fmt_num(gap_shown));
     let cells = usize::from(width.saturating_sub(2));
     let bar = if base >= 0.0 && gap >= 0.0 && total > 0.0 && total.is_finite() {
         let filled = ((base / total) * cells as f64).round() as usize;

@@ -101,3 +101,17 @@ fn a_stop_signal_ends_the_loop() {
     run_loop(&mut terminal, &mut app, &stop, |_| Ok(None)).expect("loop");
     assert!(!app.quit, "left because of the signal flag, not a key");
 }
+
+#[test]
+fn without_colour_no_cell_is_coloured_and_with_colour_some_are() {
+    use ratatui::style::Color;
+    let coloured = |color: bool| {
+        let mut app = stepped(STEPS);
+        app.color = color;
+        let t = render(&mut app, 120, 40);
+        let buffer = t.backend().buffer().clone();
+        buffer.content().iter().filter(|c| c.fg != Color::Reset || c.bg != Color::Reset).count()
+    };
+    assert_eq!(coloured(false), 0, "NO_COLOR must leave every cell in the terminal's colours");
+    assert!(coloured(true) > 100);
+}

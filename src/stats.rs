@@ -4,8 +4,10 @@
 pub mod family;
 pub mod information;
 pub mod objective;
+pub mod pass;
 pub mod quadrature;
 pub mod rng;
 pub mod sample;
 pub mod sums;
 pub mod underflow;
+pub mod vmath;

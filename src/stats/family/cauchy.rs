@@ -5,9 +5,10 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
 use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
-use crate::stats::sums::Neumaier;
+use crate::stats::vmath;
 
 /// The Cauchy distribution.
 #[derive(Debug, Clone, Copy)]
@@ -55,12 +56,8 @@ impl Family for Cauchy {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
-        let mut acc = Neumaier::new();
-        for &x in sample.values() {
-            let z = (x - nat[0]) / nat[1];
-            acc.add((z * z).ln_1p());
-        }
-        -(sample.len() as f64) * (std::f64::consts::PI * nat[1]).ln() - acc.total()
+        let [ll, _, _] = pass::sums(sample.values(), &Terms::at(nat));
+        -(sample.len() as f64) * (std::f64::consts::PI * nat[1]).ln() - ll
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
@@ -68,24 +65,11 @@ impl Family for Cauchy {
     }
 
     fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
-        let (loc, s) = (nat[0], nat[1]);
-        let inv = 1.0 / s;
-        let (mut ll, mut g0, mut g1) = (Neumaier::new(), Neumaier::new(), Neumaier::new());
-        for &x in sample.values() {
-            let z = (x - loc) * inv;
-            let z2 = z * z;
-            // ln(1 + z²) rather than ln_1p: the sum needs absolute accuracy, which the plain
-            // logarithm keeps, and it costs half as much.
-            let one = 1.0 + z2;
-            let w = 1.0 / one;
-            ll.add(one.ln());
-            g0.add(z * w);
-            g1.add(z2 * w);
-        }
+        let [ll, g0, g1] = pass::sums(sample.values(), &Terms::at(nat));
         let n = sample.len() as f64;
-        grad[0] = 2.0 * g0.total() * inv;
-        grad[1] = 2.0 * g1.total() - n;
-        -n * (std::f64::consts::PI * s).ln() - ll.total()
+        grad[0] = 2.0 * g0 / nat[1];
+        grad[1] = 2.0 * g1 - n;
+        -n * (std::f64::consts::PI * nat[1]).ln() - ll
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
@@ -124,5 +108,30 @@ impl Family for Cauchy {
         } else {
             self.quantile(nat, 1.0 - v)
         }
+    }
+}
+
+/// Per point: ln(1 + z²), z/(1 + z²) and z²/(1 + z²), with z = (x − loc)/scale.
+pub(crate) struct Terms {
+    loc: f64,
+    inv: f64,
+}
+
+impl Terms {
+    pub(crate) fn at(nat: &[f64]) -> Self {
+        Self { loc: nat[0], inv: 1.0 / nat[1] }
+    }
+}
+
+impl pass::Terms<3> for Terms {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        let z = (x - self.loc) * self.inv;
+        let z2 = z * z;
+        // ln(1 + z²) rather than ln_1p: the sum needs absolute accuracy, which the plain
+        // logarithm keeps, and it costs half as much.
+        let one = 1.0 + z2;
+        let w = 1.0 / one;
+        [vmath::ln(one), z * w, z2 * w]
     }
 }

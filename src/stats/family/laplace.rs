@@ -6,9 +6,10 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
 use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
-use crate::stats::sums::{Neumaier, sum};
+use crate::stats::sums::sum;
 
 /// The Laplace (double exponential) distribution.
 #[derive(Debug, Clone, Copy)]
@@ -68,11 +69,8 @@ impl Family for Laplace {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
-        let mut acc = Neumaier::new();
-        for &x in sample.values() {
-            acc.add((x - nat[0]).abs());
-        }
-        -(sample.len() as f64) * (2.0 * nat[1]).ln() - acc.total() / nat[1]
+        let [abs, _] = pass::sums(sample.values(), &Terms { loc: nat[0] });
+        -(sample.len() as f64) * (2.0 * nat[1]).ln() - abs / nat[1]
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
@@ -81,17 +79,11 @@ impl Family for Laplace {
 
     fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
         let (loc, b) = (nat[0], nat[1]);
-        let (mut abs, mut sign) = (Neumaier::new(), 0i64);
-        for &x in sample.values() {
-            let d = x - loc;
-            abs.add(d.abs());
-            // Exact counts: the zero subgradient at a kink, as in add_score.
-            sign += i64::from(d > 0.0) - i64::from(d < 0.0);
-        }
+        let [abs, sign] = pass::sums(sample.values(), &Terms { loc });
         let n = sample.len() as f64;
-        grad[0] = sign as f64 / b;
-        grad[1] = abs.total() / b - n;
-        -n * (2.0 * b).ln() - abs.total() / b
+        grad[0] = sign / b;
+        grad[1] = abs / b - n;
+        -n * (2.0 * b).ln() - abs / b
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
@@ -136,5 +128,26 @@ impl Family for Laplace {
         } else {
             nat[0] - nat[1] * (2.0 - 2.0 * u).ln()
         }
+    }
+}
+
+/// Per point: |x − loc| and the sign of x − loc (0 at the kink, as in add_score).
+struct Terms {
+    loc: f64,
+}
+
+impl pass::Terms<2> for Terms {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 2] {
+        let d = x - self.loc;
+        // Signs are ±1 and 0, so their sum is exact in f64 far beyond any sample size.
+        let sign = if d > 0.0 {
+            1.0
+        } else if d < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
+        [d.abs(), sign]
     }
 }

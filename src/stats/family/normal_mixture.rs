@@ -11,9 +11,10 @@ use super::normal::HALF_LN_2PI;
 use crate::stats::family::{
     CHECKED, Family, FamilyKind, finite, logistic, logit, positive, probability,
 };
+use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
-use crate::stats::sums::Neumaier;
+use crate::stats::vmath;
 
 /// A two-component normal mixture.
 #[derive(Debug, Clone, Copy)]
@@ -92,12 +93,8 @@ impl Family for NormalMixture {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
-        let mut acc = Neumaier::new();
-        for &x in sample.values() {
-            let (a, b) = parts(nat, x);
-            acc.add(log_add_exp(a, b));
-        }
-        acc.total()
+        let mut grad = [0.0; 5];
+        self.value_and_gradient(nat, sample, &mut grad)
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
@@ -105,34 +102,23 @@ impl Family for NormalMixture {
     }
 
     fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
-        let mut acc = [Neumaier::new(); 6];
-        let (inv1, inv2) = (1.0 / nat[2], 1.0 / nat[4]);
-        // The x-free parts of ln(w φ₁) and ln((1 − w) φ₂), once per pass.
-        let c1 = nat[0].ln() - HALF_LN_2PI - nat[2].ln();
-        let c2 = (-nat[0]).ln_1p() - HALF_LN_2PI - nat[4].ln();
-        for &x in sample.values() {
-            let z1 = (x - nat[1]) * inv1;
-            let z2 = (x - nat[3]) * inv2;
-            let (a, b) = (c1 - 0.5 * z1 * z1, c2 - 0.5 * z2 * z2);
-            // ln(eᵃ + eᵇ) and the responsibility of component 1 from one exponential.
-            let (hi, d) = if a >= b { (a, b - a) } else { (b, a - b) };
-            let e = d.exp();
-            acc[0].add(hi + e.ln_1p());
-            let r1 = if a >= b { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
-            let r2 = 1.0 - r1;
-            acc[1].add(r1);
-            acc[2].add(r1 * z1);
-            acc[3].add(r1 * (z1 * z1 - 1.0));
-            acc[4].add(r2 * z2);
-            acc[5].add(r2 * (z2 * z2 - 1.0));
-        }
+        let terms = Terms {
+            mu1: nat[1],
+            mu2: nat[3],
+            inv1: 1.0 / nat[2],
+            inv2: 1.0 / nat[4],
+            // The x-free parts of ln(w φ₁) and ln((1 − w) φ₂), once per pass.
+            c1: nat[0].ln() - HALF_LN_2PI - nat[2].ln(),
+            c2: (-nat[0]).ln_1p() - HALF_LN_2PI - nat[4].ln(),
+        };
+        let [ll, r1, r1z1, r1z1sq, r2z2, r2z2sq] = pass::sums(sample.values(), &terms);
         let n = sample.len() as f64;
-        grad[0] = acc[1].total() - n * nat[0];
-        grad[1] = acc[2].total() * inv1;
-        grad[2] = acc[3].total();
-        grad[3] = acc[4].total() * inv2;
-        grad[4] = acc[5].total();
-        acc[0].total()
+        grad[0] = r1 - n * nat[0];
+        grad[1] = r1z1 * terms.inv1;
+        grad[2] = r1z1sq;
+        grad[3] = r2z2 * terms.inv2;
+        grad[4] = r2z2sq;
+        ll
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
@@ -224,4 +210,39 @@ fn bisect(mut lo: f64, mut hi: f64, below: impl Fn(f64) -> bool) -> f64 {
         }
     }
     0.5 * (lo + hi)
+}
+
+/// Per point: ln(w φ₁ + (1 − w) φ₂), the responsibility r₁ of component 1, and r₁z₁,
+/// r₁(z₁² − 1), r₂z₂, r₂(z₂² − 1), the pieces of the score.
+struct Terms {
+    mu1: f64,
+    mu2: f64,
+    inv1: f64,
+    inv2: f64,
+    c1: f64,
+    c2: f64,
+}
+
+impl pass::Terms<6> for Terms {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 6] {
+        let z1 = (x - self.mu1) * self.inv1;
+        let z2 = (x - self.mu2) * self.inv2;
+        let (a, b) = (self.c1 - 0.5 * z1 * z1, self.c2 - 0.5 * z2 * z2);
+        // ln(eᵃ + eᵇ) and the responsibility of component 1 from one exponential.
+        let first = a >= b;
+        let hi = if first { a } else { b };
+        let e = vmath::exp(-(a - b).abs());
+        let inv = 1.0 / (1.0 + e);
+        let r1 = if first { inv } else { e * inv };
+        let r2 = 1.0 - r1;
+        [
+            hi + vmath::ln_1p_nonneg(e),
+            r1,
+            r1 * z1,
+            r1 * (z1 * z1 - 1.0),
+            r2 * z2,
+            r2 * (z2 * z2 - 1.0),
+        ]
+    }
 }

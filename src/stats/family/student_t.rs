@@ -8,9 +8,10 @@ use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::stats::family::{CHECKED, Family, FamilyKind, finite, polish_tail, positive};
+use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
-use crate::stats::sums::Neumaier;
+use crate::stats::vmath;
 
 /// Student's t distribution with location and scale.
 #[derive(Debug, Clone, Copy)]
@@ -76,17 +77,8 @@ impl Family for StudentT {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
-        let (nu, loc, s) = (nat[0], nat[1], nat[2]);
-        let c = ln_gamma(0.5 * (nu + 1.0))
-            - ln_gamma(0.5 * nu)
-            - 0.5 * (nu * std::f64::consts::PI).ln()
-            - s.ln();
-        let mut acc = Neumaier::new();
-        for &x in sample.values() {
-            let z = (x - loc) / s;
-            acc.add((z * z / nu).ln_1p());
-        }
-        sample.len() as f64 * c - 0.5 * (nu + 1.0) * acc.total()
+        let mut grad = [0.0; 3];
+        self.value_and_gradient(nat, sample, &mut grad)
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
@@ -94,25 +86,14 @@ impl Family for StudentT {
     }
 
     fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
-        let (nu, loc, s) = (nat[0], nat[1], nat[2]);
-        let inv = 1.0 / s;
-        let mut acc = [Neumaier::new(); 3];
-        for &x in sample.values() {
-            let z = (x - loc) * inv;
-            let z2 = z * z;
-            let q = nu + z2;
-            let r = 1.0 / q;
-            // ln(1 + z²/ν) = ln q − ln ν: one logarithm and one division per point.
-            acc[0].add(q.ln());
-            acc[1].add(z * r);
-            acc[2].add(z2 * r);
-        }
+        let (nu, s) = (nat[0], nat[2]);
+        let terms = Terms { nu, loc: nat[1], inv: 1.0 / s };
+        let [sum_ln_q, sum_zq, sum_z2q] = pass::sums(sample.values(), &terms);
         let n = sample.len() as f64;
-        let sum_log = acc[0].total() - n * nu.ln();
-        let (sum_zq, sum_z2q) = (acc[1].total(), acc[2].total());
+        let sum_log = sum_ln_q - n * nu.ln();
         // d/dν of −(ν+1)/2 ln(1 + z²/ν) is −½ ln(1 + z²/ν) + (ν+1)/2 · z²/(ν(ν+z²)).
         grad[0] = nu * (n * df_constant(nu) - 0.5 * sum_log + 0.5 * (nu + 1.0) / nu * sum_z2q);
-        grad[1] = (nu + 1.0) * inv * sum_zq;
+        grad[1] = (nu + 1.0) / s * sum_zq;
         grad[2] = (nu + 1.0) * sum_z2q - n;
         let c = ln_gamma(0.5 * (nu + 1.0))
             - ln_gamma(0.5 * nu)
@@ -173,5 +154,24 @@ impl Family for StudentT {
 
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         2.0 * nat[1] - self.quantile(nat, v)
+    }
+}
+
+/// Per point, with z = (x − loc)/scale and q = ν + z²: ln q, z/q and z²/q.
+struct Terms {
+    nu: f64,
+    loc: f64,
+    inv: f64,
+}
+
+impl pass::Terms<3> for Terms {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        let z = (x - self.loc) * self.inv;
+        let z2 = z * z;
+        let q = self.nu + z2;
+        let r = 1.0 / q;
+        // ln(1 + z²/ν) = ln q − ln ν: one logarithm and one division per point.
+        [vmath::ln(q), z * r, z2 * r]
     }
 }

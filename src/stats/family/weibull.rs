@@ -6,9 +6,10 @@ use statrs::distribution::Continuous as _;
 use statrs::function::gamma::gamma;
 
 use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
-use crate::stats::sums::Neumaier;
+use crate::stats::vmath;
 
 /// The Weibull distribution.
 #[derive(Debug, Clone, Copy)]
@@ -63,14 +64,8 @@ impl Family for Weibull {
         if !self.supports(sample.stats()) {
             return f64::NEG_INFINITY;
         }
-        let (k, lam) = (nat[0], nat[1]);
-        let ln_lam = lam.ln();
-        let mut acc = Neumaier::new();
-        for &x in sample.values() {
-            let r = x.ln() - ln_lam;
-            acc.add((k - 1.0) * r - (k * r).exp());
-        }
-        sample.len() as f64 * (k.ln() - ln_lam) + acc.total()
+        let mut grad = [0.0; 2];
+        self.value_and_gradient(nat, sample, &mut grad)
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
@@ -84,18 +79,11 @@ impl Family for Weibull {
         }
         let (k, lam) = (nat[0], nat[1]);
         let ln_lam = lam.ln();
-        let (mut ll, mut g0, mut g1) = (Neumaier::new(), Neumaier::new(), Neumaier::new());
-        for &x in sample.values() {
-            let r = x.ln() - ln_lam;
-            let t = (k * r).exp();
-            ll.add((k - 1.0) * r - t);
-            g0.add(r * (1.0 - t));
-            g1.add(t);
-        }
+        let [ll, g0, g1] = pass::sums(sample.values(), &Terms { k, ln_lam });
         let n = sample.len() as f64;
-        grad[0] = n + k * g0.total();
-        grad[1] = k * (g1.total() - n);
-        n * (k.ln() - ln_lam) + ll.total()
+        grad[0] = n + k * g0;
+        grad[1] = k * (g1 - n);
+        n * (k.ln() - ln_lam) + ll
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
@@ -132,5 +120,20 @@ impl Family for Weibull {
 
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         nat[1] * (-v.ln()).powf(1.0 / nat[0])
+    }
+}
+
+/// Per point, with r = ln(x/λ) and t = (x/λ)^k: (k − 1)·r − t, r·(1 − t) and t.
+struct Terms {
+    k: f64,
+    ln_lam: f64,
+}
+
+impl pass::Terms<3> for Terms {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        let r = vmath::ln(x) - self.ln_lam;
+        let t = vmath::exp(self.k * r);
+        [(self.k - 1.0) * r - t, r * (1.0 - t), t]
     }
 }

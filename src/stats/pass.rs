@@ -16,7 +16,7 @@
 use pulp::{Arch, Simd, WithSimd};
 use rayon::prelude::*;
 
-use super::sums::Neumaier;
+use super::sums::{Neumaier, two_sum};
 
 /// Independent accumulators per sum: enough to fill two AVX2 registers.
 pub const LANES: usize = 8;
@@ -32,22 +32,42 @@ pub trait Terms<const K: usize>: Sync {
 }
 
 /// Σᵢ terms(xᵢ) for each of the K terms, vectorised and (for large samples) threaded.
+/// Within a block each lane sums plainly: right for likelihood terms, whose sums have no
+/// catastrophic cancellation.
 #[must_use]
 pub fn sums<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K] {
+    run::<K, T, false>(xs, terms)
+}
+
+/// As [`sums`], but every lane carries the exact rounding error of each addition (TwoSum),
+/// so the result is as good as one compensated loop even when huge terms cancel: for the
+/// sample statistics, which must survive any data a user brings.
+#[must_use]
+pub fn sums_compensated<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K] {
+    run::<K, T, true>(xs, terms)
+}
+
+fn run<const K: usize, T: Terms<K>, const C: bool>(xs: &[f64], terms: &T) -> [f64; K] {
     let blocks = if xs.len() >= BLOCK * BLOCKS_PER_TASK && rayon::current_num_threads() > 1 {
-        let tasks: Vec<Vec<[f64; K]>> = xs
+        let tasks: Vec<Vec<[Neumaier; K]>> = xs
             .par_chunks(BLOCK * BLOCKS_PER_TASK)
-            .map(|task| Arch::new().dispatch(Blocks { xs: task, terms }))
+            .map(|task| Arch::new().dispatch(Blocks::<K, T, C> { xs: task, terms }))
             .collect();
         tasks.concat()
     } else {
-        Arch::new().dispatch(Blocks { xs, terms })
+        Arch::new().dispatch(Blocks::<K, T, C> { xs, terms })
     };
-    combine(&blocks)
+    let mut acc = [Neumaier::new(); K];
+    for block in &blocks {
+        for (a, part) in acc.iter_mut().zip(block) {
+            a.add_sum(part);
+        }
+    }
+    acc.map(|a| a.total())
 }
 
 /// The same sums with one plain loop and per-term compensation: the reference the fast
-/// path is tested against, and the path for callers that must not start threads.
+/// path is tested against.
 #[must_use]
 pub fn sums_plain<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K] {
     let mut acc = [Neumaier::new(); K];
@@ -59,25 +79,14 @@ pub fn sums_plain<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K
     acc.map(|a| a.total())
 }
 
-/// Adds block totals in order, with compensation.
-fn combine<const K: usize>(blocks: &[[f64; K]]) -> [f64; K] {
-    let mut acc = [Neumaier::new(); K];
-    for block in blocks {
-        for (a, &t) in acc.iter_mut().zip(block) {
-            a.add(t);
-        }
-    }
-    acc.map(|a| a.total())
-}
-
-/// The block totals of a run of points, computed under whatever instruction set pulp found.
-struct Blocks<'a, const K: usize, T> {
+/// The block sums of a run of points, computed under whatever instruction set pulp found.
+struct Blocks<'a, const K: usize, T, const C: bool> {
     xs: &'a [f64],
     terms: &'a T,
 }
 
-impl<const K: usize, T: Terms<K>> WithSimd for Blocks<'_, K, T> {
-    type Output = Vec<[f64; K]>;
+impl<const K: usize, T: Terms<K>, const C: bool> WithSimd for Blocks<'_, K, T, C> {
+    type Output = Vec<[Neumaier; K]>;
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, _simd: S) -> Self::Output {
@@ -85,35 +94,47 @@ impl<const K: usize, T: Terms<K>> WithSimd for Blocks<'_, K, T> {
         // outside the function that has the AVX2 features enabled.
         let mut out = Vec::with_capacity(self.xs.len().div_ceil(BLOCK));
         for block in self.xs.chunks(BLOCK) {
-            out.push(block_sums(block, self.terms));
+            out.push(block_sums::<K, T, C>(block, self.terms));
         }
         out
     }
 }
 
-/// The sums over one block: LANES interleaved plain sums per term, then the tail.
+/// The sums over one block: LANES interleaved sums per term (with their rounding errors
+/// when C), then the tail, each kept as a sum and its correction.
 #[inline(always)]
-fn block_sums<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K] {
-    let mut acc = [[0.0; LANES]; K];
+fn block_sums<const K: usize, T: Terms<K>, const C: bool>(xs: &[f64], terms: &T) -> [Neumaier; K] {
+    let mut sum = [[0.0; LANES]; K];
+    let mut err = [[0.0; LANES]; K];
     let chunks = xs.chunks_exact(LANES);
     let tail = chunks.remainder();
     for chunk in chunks {
         for (lane, &x) in chunk.iter().enumerate() {
             let t = terms.terms(x);
             for k in 0..K {
-                acc[k][lane] += t[k];
+                if C {
+                    let (s, e) = two_sum(sum[k][lane], t[k]);
+                    sum[k][lane] = s;
+                    err[k][lane] += e;
+                } else {
+                    sum[k][lane] += t[k];
+                }
             }
         }
     }
-    let mut out = [0.0; K];
+    let mut out = [Neumaier::new(); K];
     for k in 0..K {
-        // Pairwise over the lanes: a little less rounding than a running sum.
-        let a = &acc[k];
-        out[k] = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+        for lane in 0..LANES {
+            out[k].add(sum[k][lane]);
+            // An infinite lane has no meaningful error (∞ − ∞ made it NaN).
+            if C && sum[k][lane].is_finite() {
+                out[k].add(err[k][lane]);
+            }
+        }
     }
     for &x in tail {
         for (o, t) in out.iter_mut().zip(terms.terms(x)) {
-            *o += t;
+            o.add(t);
         }
     }
     out

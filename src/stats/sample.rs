@@ -1,11 +1,19 @@
 //! A sample of numbers and the sufficient statistics computed once when it is made, so that
 //! families with sufficient statistics evaluate the likelihood in O(1) per step.
 
-use super::sums::{Moments, Neumaier};
+use super::pass;
+use super::sums::{Moments, Neumaier, two_sum};
+use super::vmath;
 
 /// Distinct integer values are tallied only while there are at most this many of them:
 /// enough for any count data, small enough that the tally stays cheap.
 const MAX_DISTINCT_COUNTS: usize = 1 << 16;
+
+/// 2^52.
+const TWO52: f64 = 4_503_599_627_370_496.0;
+
+/// Whole-number data spanning fewer values than this are counted in a dense table.
+const DENSE_RANGE: f64 = (1u64 << 20) as f64;
 
 /// An immutable sample with its statistics.
 #[derive(Debug, Clone)]
@@ -76,9 +84,15 @@ impl Sample {
     /// A quantile by linear interpolation between order statistics.
     #[must_use]
     pub fn quantile(&self, q: f64) -> f64 {
-        let mut sorted = self.values.clone();
-        sorted.sort_by(f64::total_cmp);
-        quantile_sorted(&sorted, q)
+        self.quantiles(&[q])[0]
+    }
+
+    /// Several quantiles from one copy of the values, each found by selection in O(n)
+    /// rather than by sorting.
+    #[must_use]
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        let mut scratch = self.values.clone();
+        qs.iter().map(|&q| quantile_select(&mut scratch, q)).collect()
     }
 
     /// The empirical distribution p̂ of whole-number data: (value, count / m).
@@ -102,23 +116,35 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + frac * (sorted[hi] - sorted[lo])
 }
 
+/// A quantile of values in any order by linear interpolation, reordering them in place.
+#[must_use]
+pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let frac = pos - lo as f64;
+    let (_, &mut below, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    if frac == 0.0 {
+        return below;
+    }
+    // After selection everything above `lo` is at least as large, so the next order
+    // statistic is the smallest of them.
+    let next = above.iter().copied().fold(f64::INFINITY, f64::min);
+    below + frac * (next - below)
+}
+
 impl Stats {
     fn of(values: &[f64]) -> Self {
-        let x = Moments::of(|| values.iter().copied());
-        let (min, max) = values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        let ln_x = (min > 0.0).then(|| Moments::of(|| values.iter().map(|v| v.ln())));
-        let sum_ln_1mx = (min > 0.0 && max < 1.0).then(|| {
-            let mut acc = Neumaier::new();
-            for &v in values {
-                // ln_1p keeps precision for x near 0, where 1 − x rounds.
-                acc.add((-v).ln_1p());
-            }
-            acc.total()
-        });
-        let whole = values.iter().all(|v| v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15);
-        Self { x, min, max, ln_x, sum_ln_1mx, counts: tally(values), whole }
+        let (min, max) = min_max(values);
+        let x = moments(values, Identity);
+        let ln_x = (min > 0.0).then(|| moments(values, Ln));
+        // ln(1 − x) for x in (0, 1): computed as ln_1p(−x), which keeps x near 0 precise.
+        let sum_ln_1mx = (min > 0.0 && max < 1.0).then(|| pass::sums_compensated(values, &Ln1m)[0]);
+        let whole = pass::sums(values, &NotWhole)[0] == 0.0;
+        let counts = if whole { tally(values, min, max) } else { None };
+        Self { x, min, max, ln_x, sum_ln_1mx, counts, whole }
     }
 
     /// Count of values equal to `k` (0 when not whole-number data).
@@ -137,13 +163,114 @@ impl Stats {
     }
 }
 
-fn tally(values: &[f64]) -> Option<Vec<(i64, u64)>> {
+/// Smallest and largest value (the values are finite, so plain comparisons suffice and
+/// the loop vectorises).
+fn min_max(values: &[f64]) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; pass::LANES];
+    let mut hi = [f64::NEG_INFINITY; pass::LANES];
+    let chunks = values.chunks_exact(pass::LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (lane, &v) in chunk.iter().enumerate() {
+            lo[lane] = if v < lo[lane] { v } else { lo[lane] };
+            hi[lane] = if v > hi[lane] { v } else { hi[lane] };
+        }
+    }
+    let min = tail.iter().chain(&lo).fold(f64::INFINITY, |a, &v| a.min(v));
+    let max = tail.iter().chain(&hi).fold(f64::NEG_INFINITY, |a, &v| a.max(v));
+    (min, max)
+}
+
+/// Moments of f(x) over the sample, in two compensated passes.
+fn moments<T: pass::Terms<1> + Copy>(values: &[f64], of: T) -> Moments {
+    let [sum] = pass::sums_compensated(values, &of);
+    let centre = sum / values.len() as f64;
+    let [sq, d, e] = pass::sums_compensated(values, &Deviations { of, centre });
+    let mut dev = Neumaier::new();
+    dev.add(d);
+    dev.add(e);
+    Moments::from_passes(values.len(), sum, sq, dev.total())
+}
+
+/// x itself.
+#[derive(Clone, Copy)]
+struct Identity;
+
+impl pass::Terms<1> for Identity {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 1] {
+        [x]
+    }
+}
+
+/// ln x.
+#[derive(Clone, Copy)]
+struct Ln;
+
+impl pass::Terms<1> for Ln {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 1] {
+        [vmath::ln(x)]
+    }
+}
+
+/// ln(1 − x).
+struct Ln1m;
+
+impl pass::Terms<1> for Ln1m {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 1] {
+        [vmath::ln_1p(-x)]
+    }
+}
+
+/// 1 for a value that is not a whole number held exactly (|x| < 2^53), else 0.
+struct NotWhole;
+
+impl pass::Terms<1> for NotWhole {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 1] {
+        // Below 2^52, adding 2^52 rounds |x| to a whole number (the spacing there is 1), and
+        // a whole |x| comes back unchanged; from 2^52 up every f64 is whole, and 2^53 is
+        // where whole numbers stop being held exactly.
+        let a = x.abs();
+        let whole = if a < TWO52 { (a + TWO52) - TWO52 == a } else { a < 2.0 * TWO52 };
+        [if whole { 0.0 } else { 1.0 }]
+    }
+}
+
+/// About a centre m0: (d², d, e) where d + e = f(x) − m0 exactly.
+#[derive(Clone, Copy)]
+struct Deviations<T> {
+    of: T,
+    centre: f64,
+}
+
+impl<T: pass::Terms<1>> pass::Terms<3> for Deviations<T> {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        let [v] = self.of.terms(x);
+        // TwoSum makes each deviation exact, so the residual is true even where v dwarfs
+        // the mean.
+        let (d, e) = two_sum(v, -self.centre);
+        [d * d, d, e]
+    }
+}
+
+/// Counts of whole-number data: a dense table when the range is small (one increment a
+/// value), a sorted map otherwise, and None when there are too many distinct values.
+fn tally(values: &[f64], min: f64, max: f64) -> Option<Vec<(i64, u64)>> {
+    if max - min < DENSE_RANGE {
+        let base = min as i64;
+        let mut table = vec![0u64; (max - min) as usize + 1];
+        for &v in values {
+            table[(v as i64 - base) as usize] += 1;
+        }
+        let pairs: Vec<(i64, u64)> = (base..).zip(table).filter(|&(_, c)| c > 0).collect();
+        return (pairs.len() <= MAX_DISTINCT_COUNTS).then_some(pairs);
+    }
     let mut map = std::collections::BTreeMap::new();
     for &v in values {
-        // 2^53 bounds the integers an f64 holds exactly.
-        if v.fract() != 0.0 || v.abs() > 9.007_199_254_740_992e15 {
-            return None;
-        }
         *map.entry(v as i64).or_insert(0u64) += 1;
         if map.len() > MAX_DISTINCT_COUNTS {
             return None;
@@ -168,6 +295,7 @@ mod tests {
         let l1m = st.sum_ln_1mx.expect("data in (0,1)");
         assert!((l1m - (0.5f64.ln() + 2.0 * 0.75f64.ln() + 0.875f64.ln())).abs() < 1e-15);
         assert_eq!(s.median(), 0.25);
+        assert_eq!(s.quantiles(&[0.0, 1.0, 0.5]), [0.125, 0.5, 0.25]);
     }
 
     #[test]
@@ -178,5 +306,55 @@ mod tests {
         assert_eq!(s.stats().count_of(2), 0);
         assert!(s.stats().ln_x.is_none());
         assert_eq!(s.empirical_pmf().expect("counts")[2], (3, 0.5));
+    }
+
+    #[test]
+    fn whole_numbers_are_recognised_up_to_two_to_the_fifty_three() {
+        let two51 = 2f64.powi(51);
+        for (v, whole) in [
+            (0.0, true),
+            (-0.0, true),
+            (-3.0, true),
+            (0.5, false),
+            (-7.25, false),
+            (1e-300, false),
+            (two51 + 0.5, false),
+            (two51 + 1.0, true),
+            (-(two51 + 0.5), false),
+            (2f64.powi(52), true),
+            (2f64.powi(53) - 2.0, true),
+            (2f64.powi(53), false),
+            (1e300, false),
+        ] {
+            // Padded to more than one SIMD chunk, so the vector loop sees the value.
+            let mut values = vec![1.0; 20];
+            values[13] = v;
+            assert_eq!(Sample::new(values).stats().whole, whole, "{v:e}");
+        }
+    }
+
+    #[test]
+    fn dense_and_sparse_tallies_agree() {
+        let values: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 613) as f64 - 300.0).collect();
+        let dense = tally(&values, -300.0, 312.0).expect("few values");
+        // The same data with one far value forces the map.
+        let mut wide = values.clone();
+        wide.push(1e7);
+        let sparse = tally(&wide, -300.0, 1e7).expect("few values");
+        assert_eq!(&sparse[..sparse.len() - 1], &dense[..]);
+        assert_eq!(sparse.last(), Some(&(10_000_000, 1)));
+        assert_eq!(dense.iter().map(|&(_, c)| c).sum::<u64>(), 5000);
+    }
+
+    #[test]
+    fn selection_quantiles_match_sorting() {
+        let values: Vec<f64> =
+            (0..1001).map(|i| ((i * 7919) % 1009) as f64 * 0.37 - 20.0).collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let sample = Sample::new(values);
+        for q in [0.0, 0.001, 0.25, 0.3333, 0.5, 0.75, 0.999, 1.0] {
+            assert_eq!(sample.quantile(q), quantile_sorted(&sorted, q), "q = {q}");
+        }
     }
 }

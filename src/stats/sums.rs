@@ -38,6 +38,13 @@ impl Neumaier {
         self.sum = t;
     }
 
+    /// Adds another compensated sum, its correction included.
+    #[inline]
+    pub fn add_sum(&mut self, other: &Self) {
+        self.add(other.sum);
+        self.add(other.carry);
+    }
+
     /// The compensated total.
     #[inline]
     #[must_use]
@@ -109,8 +116,18 @@ impl Moments {
             dev.add(d);
             dev.add(e);
         }
-        let dev = dev.total();
-        let m2 = (sq.total() - dev * dev / n as f64).max(0.0);
+        Self::from_passes(n, sum, sq.total(), dev.total())
+    }
+
+    /// The moments from the two passes' sums: `sum` = Σ v, then about m0 = sum / n the
+    /// squared deviations `sq` and the exact residual `dev` = Σ (v − m0).
+    #[must_use]
+    pub fn from_passes(n: usize, sum: f64, sq: f64, dev: f64) -> Self {
+        if n == 0 {
+            return Self { n, sum: 0.0, mean: f64::NAN, mean_err: 0.0, m2: f64::NAN };
+        }
+        let m0 = sum / n as f64;
+        let m2 = (sq - dev * dev / n as f64).max(0.0);
         let (mean, err) = two_sum(m0, dev / n as f64);
         Self { n, sum, mean, mean_err: err, m2 }
     }

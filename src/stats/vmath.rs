@@ -71,10 +71,10 @@ pub fn ln(x: f64) -> f64 {
     if x > 0.0 && x < f64::INFINITY { core } else { special }
 }
 
-/// ln(1 + e) for e ≥ 0, accurate where e is tiny (the rounding of 1 + e is corrected).
+/// ln(1 + e) for e > −1, accurate where e is tiny (the rounding of 1 + e is corrected).
 #[inline(always)]
 #[must_use]
-pub fn ln_1p_nonneg(e: f64) -> f64 {
+pub fn ln_1p(e: f64) -> f64 {
     let u = 1.0 + e;
     // (u − 1) − e is the rounding error of u, which shifts ln u by about that much / u.
     let fix = ((u - 1.0) - e) / u;
@@ -191,8 +191,11 @@ mod tests {
 
     #[test]
     fn ln_1p_keeps_tiny_arguments() {
-        for e in [0.0, 1e-300, 1e-17, 1e-10, 1e-3, 0.5, 1.0, 3.0] {
-            let (fast, std) = (ln_1p_nonneg(e), f64::ln_1p(e));
+        for e in [
+            0.0, 1e-300, 1e-17, 1e-10, 1e-3, 0.5, 1.0, 3.0, -1e-17, -1e-9, -0.3, -0.5, -0.75,
+            -0.999_999,
+        ] {
+            let (fast, std) = (ln_1p(e), f64::ln_1p(e));
             assert!(ulps(fast, std) <= 2.0, "ln_1p({e:e}) = {fast:e}, std {std:e}");
         }
     }

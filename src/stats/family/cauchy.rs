@@ -79,10 +79,11 @@ impl Family for Cauchy {
 
     fn start(&self, sample: &Sample) -> Vec<f64> {
         // Robust moments: the median, and half the interquartile range (exact for Cauchy).
-        let iqr = sample.quantile(0.75) - sample.quantile(0.25);
+        let q = sample.quantiles(&[0.25, 0.5, 0.75]);
+        let iqr = q[2] - q[0];
         let scale =
             if iqr > 0.0 { iqr / 2.0 } else { sample.stats().x.variance().sqrt().max(1e-3) };
-        vec![sample.median(), scale]
+        vec![q[1], scale]
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

@@ -14,6 +14,7 @@ use crate::stats::family::{
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
+use crate::stats::sums::Moments;
 use crate::stats::vmath;
 
 /// A two-component normal mixture.
@@ -133,20 +134,20 @@ impl Family for NormalMixture {
         // Split at the median: each half's mean and spread start one component, so the two
         // start apart and the optimiser does not begin on the symmetric saddle.
         let med = sample.median();
-        let lower: Vec<f64> = sample.values().iter().copied().filter(|&x| x <= med).collect();
-        let upper: Vec<f64> = sample.values().iter().copied().filter(|&x| x > med).collect();
         let spread = sample.stats().x.variance().sqrt().max(1e-3);
-        let half = |v: Vec<f64>| {
-            if v.len() < 2 {
+        let xs = sample.values();
+        // Moments of each half straight from the data, with no copy of it.
+        let half = |upper: bool| {
+            let m = Moments::of(|| xs.iter().copied().filter(move |&x| (x > med) == upper));
+            if m.n < 2 {
                 (med, spread)
             } else {
-                let m = Sample::new(v).stats().x;
                 let sd = m.variance().sqrt();
                 (m.mean, if sd > 0.0 { sd } else { spread })
             }
         };
-        let (mu1, s1) = half(lower);
-        let (mu2, s2) = half(upper);
+        let (mu1, s1) = half(false);
+        let (mu2, s2) = half(true);
         vec![0.5, mu1, s1, mu2, s2]
     }
 
@@ -236,13 +237,6 @@ impl pass::Terms<6> for Terms {
         let inv = 1.0 / (1.0 + e);
         let r1 = if first { inv } else { e * inv };
         let r2 = 1.0 - r1;
-        [
-            hi + vmath::ln_1p_nonneg(e),
-            r1,
-            r1 * z1,
-            r1 * (z1 * z1 - 1.0),
-            r2 * z2,
-            r2 * (z2 * z2 - 1.0),
-        ]
+        [hi + vmath::ln_1p(e), r1, r1 * z1, r1 * (z1 * z1 - 1.0), r2 * z2, r2 * (z2 * z2 - 1.0)]
     }
 }

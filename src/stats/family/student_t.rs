@@ -10,7 +10,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 use crate::stats::family::{CHECKED, Family, FamilyKind, finite, polish_tail, positive};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
-use crate::stats::sample::Sample;
+use crate::stats::sample::{Sample, quantile_select};
 use crate::stats::vmath;
 
 /// Student's t distribution with location and scale.
@@ -111,8 +111,8 @@ impl Family for StudentT {
         // The median and the normal-consistent MAD are robust to the heavy tails; df 5 is a
         // middle-of-the-road tail weight the optimiser then moves.
         let med = sample.median();
-        let dev = Sample::new(sample.values().iter().map(|x| (x - med).abs()).collect());
-        let mad = dev.median() * 1.482_602_218_505_602;
+        let mut dev: Vec<f64> = sample.values().iter().map(|x| (x - med).abs()).collect();
+        let mad = quantile_select(&mut dev, 0.5) * 1.482_602_218_505_602;
         let scale = if mad > 0.0 { mad } else { sample.stats().x.variance().sqrt().max(1e-3) };
         vec![5.0, med, scale]
     }

@@ -335,7 +335,7 @@ mod tests {
 
     #[test]
     fn dense_and_sparse_tallies_agree() {
-        let values: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 613) as f64 - 300.0).collect();
+        let values: Vec<f64> = (0..5000u32).map(|i| f64::from((i * 7919) % 613) - 300.0).collect();
         let dense = tally(&values, -300.0, 312.0).expect("few values");
         // The same data with one far value forces the map.
         let mut wide = values.clone();
@@ -349,7 +349,7 @@ mod tests {
     #[test]
     fn selection_quantiles_match_sorting() {
         let values: Vec<f64> =
-            (0..1001).map(|i| ((i * 7919) % 1009) as f64 * 0.37 - 20.0).collect();
+            (0..1001u32).map(|i| f64::from((i * 7919) % 1009) * 0.37 - 20.0).collect();
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
         let sample = Sample::new(values);

@@ -138,11 +138,16 @@ pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
 impl Stats {
     fn of(values: &[f64]) -> Self {
         let (min, max) = min_max(values);
-        let x = moments(values, Identity);
-        let ln_x = (min > 0.0).then(|| moments(values, Ln));
+        // ln x joins the same two passes as x when every x > 0.
+        let (x, ln_x, whole) = if min > 0.0 {
+            let (x, ln_x, whole) = moments::<true>(values);
+            (x, Some(ln_x), whole)
+        } else {
+            let (x, _, whole) = moments::<false>(values);
+            (x, None, whole)
+        };
         // ln(1 − x) for x in (0, 1): computed as ln_1p(−x), which keeps x near 0 precise.
         let sum_ln_1mx = (min > 0.0 && max < 1.0).then(|| pass::sums_compensated(values, &Ln1m)[0]);
-        let whole = pass::sums(values, &NotWhole)[0] == 0.0;
         let counts = if whole { tally(values, min, max) } else { None };
         Self { x, min, max, ln_x, sum_ln_1mx, counts, whole }
     }
@@ -181,36 +186,59 @@ fn min_max(values: &[f64]) -> (f64, f64) {
     (min, max)
 }
 
-/// Moments of f(x) over the sample, in two compensated passes.
-fn moments<T: pass::Terms<1> + Copy>(values: &[f64], of: T) -> Moments {
-    let [sum] = pass::sums_compensated(values, &of);
-    let centre = sum / values.len() as f64;
-    let [sq, d, e] = pass::sums_compensated(values, &Deviations { of, centre });
-    let mut dev = Neumaier::new();
-    dev.add(d);
-    dev.add(e);
-    Moments::from_passes(values.len(), sum, sq, dev.total())
+/// Moments of x (and of ln x when LOG), in two compensated passes, and whether every
+/// value is a whole number.
+fn moments<const LOG: bool>(values: &[f64]) -> (Moments, Moments, bool) {
+    let [sum_x, sum_ln, not_whole] = pass::sums_compensated(values, &Totals::<LOG>);
+    let n = values.len();
+    let centres = Deviations::<LOG> { x: sum_x / n as f64, ln: sum_ln / n as f64 };
+    let [sq_x, d_x, e_x, sq_ln, d_ln, e_ln] = pass::sums_compensated(values, &centres);
+    let residual = |d: f64, e: f64| {
+        let mut acc = Neumaier::new();
+        acc.add(d);
+        acc.add(e);
+        acc.total()
+    };
+    (
+        Moments::from_passes(n, sum_x, sq_x, residual(d_x, e_x)),
+        Moments::from_passes(n, sum_ln, sq_ln, residual(d_ln, e_ln)),
+        not_whole == 0.0,
+    )
 }
 
-/// x itself.
-#[derive(Clone, Copy)]
-struct Identity;
+/// First pass: x, ln x (0 unless LOG) and 1 for a value that is not a whole number.
+struct Totals<const LOG: bool>;
 
-impl pass::Terms<1> for Identity {
+impl<const LOG: bool> pass::Terms<3> for Totals<LOG> {
     #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 1] {
-        [x]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        // Below 2^52, adding 2^52 rounds |x| to a whole number (the spacing there is 1), and
+        // a whole |x| comes back unchanged; from 2^52 up every f64 is whole, and 2^53 is
+        // where whole numbers stop being held exactly.
+        let a = x.abs();
+        let whole = if a < TWO52 { (a + TWO52) - TWO52 == a } else { a < 2.0 * TWO52 };
+        [x, if LOG { vmath::ln(x) } else { 0.0 }, if whole { 0.0 } else { 1.0 }]
     }
 }
 
-/// ln x.
-#[derive(Clone, Copy)]
-struct Ln;
+/// Second pass, about the first pass's means m: (d², d, e) with d + e = v − m exactly, for
+/// v = x and v = ln x. TwoSum makes each deviation exact, so the residual Σ (v − m) is true
+/// even where v dwarfs the mean.
+struct Deviations<const LOG: bool> {
+    x: f64,
+    ln: f64,
+}
 
-impl pass::Terms<1> for Ln {
+impl<const LOG: bool> pass::Terms<6> for Deviations<LOG> {
     #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 1] {
-        [vmath::ln(x)]
+    fn terms(&self, x: f64) -> [f64; 6] {
+        let (d, e) = two_sum(x, -self.x);
+        if LOG {
+            let (dl, el) = two_sum(vmath::ln(x), -self.ln);
+            [d * d, d, e, dl * dl, dl, el]
+        } else {
+            [d * d, d, e, 0.0, 0.0, 0.0]
+        }
     }
 }
 
@@ -221,39 +249,6 @@ impl pass::Terms<1> for Ln1m {
     #[inline(always)]
     fn terms(&self, x: f64) -> [f64; 1] {
         [vmath::ln_1p(-x)]
-    }
-}
-
-/// 1 for a value that is not a whole number held exactly (|x| < 2^53), else 0.
-struct NotWhole;
-
-impl pass::Terms<1> for NotWhole {
-    #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 1] {
-        // Below 2^52, adding 2^52 rounds |x| to a whole number (the spacing there is 1), and
-        // a whole |x| comes back unchanged; from 2^52 up every f64 is whole, and 2^53 is
-        // where whole numbers stop being held exactly.
-        let a = x.abs();
-        let whole = if a < TWO52 { (a + TWO52) - TWO52 == a } else { a < 2.0 * TWO52 };
-        [if whole { 0.0 } else { 1.0 }]
-    }
-}
-
-/// About a centre m0: (d², d, e) where d + e = f(x) − m0 exactly.
-#[derive(Clone, Copy)]
-struct Deviations<T> {
-    of: T,
-    centre: f64,
-}
-
-impl<T: pass::Terms<1>> pass::Terms<3> for Deviations<T> {
-    #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 3] {
-        let [v] = self.of.terms(x);
-        // TwoSum makes each deviation exact, so the residual is true even where v dwarfs
-        // the mean.
-        let (d, e) = two_sum(v, -self.centre);
-        [d * d, d, e]
     }
 }
 

@@ -73,8 +73,11 @@ pub struct Report {
 /// Wall-clock timings.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Timing {
-    /// Loading or sampling the data (and its sufficient statistics).
+    /// Reading (or sampling) the data, up to the numbers in memory.
     pub read_seconds: f64,
+    /// The sample's statistics (one pass, or two) and the starting point: with
+    /// `fit_seconds`, what a library's fit call on loaded data does.
+    pub prepare_seconds: f64,
     /// The optimisation alone.
     pub fit_seconds: f64,
 }

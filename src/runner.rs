@@ -141,7 +141,7 @@ fn report(
     sample: &Sample,
     fitted: &Fitted,
     reason: crate::optim::fit::StopReason,
-    read_seconds: f64,
+    timing: Timing,
     trajectory: bool,
 ) -> Report {
     let cur = fitted.fit.current();
@@ -165,7 +165,7 @@ fn report(
         step_size: fitted.fit.optimizer().step_size,
         refused_steps: fitted.fit.refusals(),
         underflow,
-        timing: Timing { read_seconds, fit_seconds: fitted.fit_seconds },
+        timing: Timing { fit_seconds: fitted.fit_seconds, ..timing },
         truth: None,
         data: None,
         scenario: None,
@@ -206,13 +206,15 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let family = kind.build(shape);
     check_support(family.as_ref(), &data)?;
     let DataFile { values, column, .. } = data;
-    let sample = Sample::new(values);
     let read_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let sample = Sample::new(values);
     if let Some(why) = family.degenerate(&sample) {
         return Err(in_file(why));
     }
     let start = start_point(family.as_ref(), &sample, req.start.as_ref())
         .map_err(|e| InputError::new(e).field("--start"))?;
+    let prep_seconds = clock.elapsed().as_secs_f64();
     let settings = Settings {
         kind: req.optimizer.unwrap_or(OptimizerKind::Newton),
         step_size: req.step_size.unwrap_or(Settings::default().step_size),
@@ -223,7 +225,8 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
         tolerance: req.tolerance.unwrap_or(Stopping::default().tolerance),
     };
     let (fitted, reason) = optimise(family.as_ref(), &sample, start, settings, &stopping);
-    let mut rep = report(family.as_ref(), &sample, &fitted, reason, read_seconds, req.trajectory);
+    let timing = Timing { read_seconds, prepare_seconds: prep_seconds, fit_seconds: 0.0 };
+    let mut rep = report(family.as_ref(), &sample, &fitted, reason, timing, req.trajectory);
     rep.data = Some(DataReport { file: req.data.display().to_string(), column });
     Ok(rep)
 }
@@ -251,6 +254,8 @@ pub struct Prepared {
     pub start: Vec<f64>,
     /// Seconds spent sampling or reading.
     pub read_seconds: f64,
+    /// Seconds spent on the sample's statistics and the start: part of the fit's time.
+    pub prep_seconds: f64,
 }
 
 /// Samples (or reads) a scenario's data and builds its model.
@@ -294,13 +299,16 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
         ))
         .field("model.family"));
     }
+    let read_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
     let sample = Sample::new(values);
     if let Some(why) = model.degenerate(&sample) {
         return Err(scenario_err(why));
     }
     let start = start_point(model.as_ref(), &sample, scenario.start.as_ref())
         .map_err(|e| scenario_err(e).field("model.start"))?;
-    Ok(Prepared { sample, model, truth, start, read_seconds: clock.elapsed().as_secs_f64() })
+    let prep_seconds = clock.elapsed().as_secs_f64();
+    Ok(Prepared { sample, model, truth, start, read_seconds, prep_seconds })
 }
 
 /// `mlex run`: a scenario headless, to its step limit or convergence.
@@ -314,14 +322,12 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     let model = prepared.model.as_ref();
     let (fitted, reason) =
         optimise(model, &prepared.sample, prepared.start.clone(), scenario.settings, &stopping);
-    let mut rep = report(
-        model,
-        &prepared.sample,
-        &fitted,
-        reason,
-        prepared.read_seconds,
-        overrides.trajectory,
-    );
+    let timing = Timing {
+        read_seconds: prepared.read_seconds,
+        prepare_seconds: prepared.prep_seconds,
+        fit_seconds: 0.0,
+    };
+    let mut rep = report(model, &prepared.sample, &fitted, reason, timing, overrides.trajectory);
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);

@@ -51,6 +51,7 @@ fn fit_json_has_every_contract_field() {
     }
     assert!(v["timing"]["read_seconds"].as_f64().is_some());
     assert!(v["timing"]["fit_seconds"].as_f64().is_some());
+    assert!(v["timing"]["prepare_seconds"].as_f64().is_some());
     assert_eq!(v["model"], "normal");
     assert_eq!(v["n"], 7);
     assert_eq!(v["converged"], true);

@@ -155,7 +155,9 @@ def run_mlex(mlex: str, path: Path, name: str, res: Result) -> None:
             res.mlex_error = f"exit {proc.returncode}: {proc.stderr.strip()}"
             return
         out = json.loads(proc.stdout)
-        fits.append(out["timing"]["fit_seconds"])
+        # Statistics and start plus the optimisation: what scipy's fit does on loaded data.
+        timing = out["timing"]
+        fits.append(timing.get("prepare_seconds", 0.0) + timing["fit_seconds"])
         reads.append(out["timing"]["read_seconds"])
         res.mlex_theta = out["params"]
         res.ll_mlex_own = out["mean_log_likelihood"]
@@ -295,9 +297,8 @@ def main() -> int:
         f"(slow families {args.slow_reps}), data in {args.scratch}",
         "times are the best over the repetitions; ratio = scipy ÷ mlex (above 1: mlex faster); "
         "ℓ/m of both fits by scipy's logpdf, summed with math.fsum",
-        "mlex s (in) is timing.fit_seconds, the optimisation alone: mlex's sufficient statistics "
-        "are made while reading (mlex read s) and its start point is outside both timers, "
-        "while scipy's fit includes its passes over the data",
+        "mlex s (in) is timing.prepare_seconds + timing.fit_seconds: the sample's statistics, "
+        "the start and the optimisation on data already in memory, like scipy's fit call",
     ]
     print("\n".join(header), flush=True)
 

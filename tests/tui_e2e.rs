@@ -416,3 +416,34 @@ fn a_data_path_that_is_not_utf8_is_read_or_named_and_exits_2() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn shrinking_to_nothing_and_back_redraws_and_quits_cleanly() {
+    let mut s = started();
+    for (rows, cols) in [(5, 20), (1, 1), (3, 200), (ROWS, COLS)] {
+        s.master
+            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("resize the pty");
+        let size = |n| NonZeroU16::new(n).expect("non-zero size");
+        s.screen.lock().expect("parser").set_size(size(rows), size(cols));
+        // Below 60×20 a message replaces the panes (on a 1×1 screen nothing fits).
+        if rows >= 20 && cols >= 60 {
+            s.wait_for("Status");
+        } else if cols >= 20 {
+            s.wait_for("larger");
+        }
+        s.send(b" ");
+    }
+    s.wait_for("iteration 4");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let mut s = started();
+    nix::sys::signal::kill(s.pid(), nix::sys::signal::Signal::SIGHUP).expect("signal");
+    s.wait_exit();
+    s.assert_terminal_restored();
+}

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. Usage errors exit with status 2
 //! (clap's own), and so does every bad input, with one message on stderr.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,8 +39,8 @@ pub enum Command {
     /// Open the interactive explorer.
     Tui {
         /// Preset name or scenario file.
-        #[arg(long)]
-        scenario: Option<String>,
+        #[arg(long, value_parser = clap::value_parser!(OsString))]
+        scenario: Option<OsString>,
         /// Seed of the sampler.
         #[arg(long)]
         seed: Option<u64>,
@@ -47,8 +48,8 @@ pub enum Command {
     /// Run a scenario headless to its step limit or convergence.
     Run {
         /// Preset name or scenario file.
-        #[arg(long)]
-        scenario: String,
+        #[arg(long, value_parser = clap::value_parser!(OsString))]
+        scenario: OsString,
         /// Step limit (replaces the scenario's).
         #[arg(long)]
         steps: Option<usize>,
@@ -106,8 +107,8 @@ pub enum Command {
     /// Validate scenario files.
     Check {
         /// Files (or preset names) to check.
-        #[arg(required = true)]
-        paths: Vec<String>,
+        #[arg(required = true, value_parser = clap::value_parser!(OsString))]
+        paths: Vec<OsString>,
     },
 }
 
@@ -128,12 +129,27 @@ fn positive_finite(flag: &str, v: Option<f64>) -> Result<(), InputError> {
     }
 }
 
+/// A scenario argument as text. Clap alone would reject a non-UTF-8 path without naming
+/// it; this names it (lossily), as every other bad input is named.
+fn scenario_arg(arg: OsString, field: &str) -> Result<String, InputError> {
+    arg.into_string().map_err(|raw| {
+        InputError::new(
+            "the path is not valid UTF-8; scenario files are named in UTF-8 (rename the file)",
+        )
+        .in_file(PathBuf::from(raw))
+        .field(field)
+    })
+}
+
 /// Runs one command; Err carries the message for stderr.
 pub fn execute(command: Command) -> Result<ExitCode, InputError> {
     match command {
-        Command::Tui { scenario, seed } => crate::tui::run(scenario.as_deref(), seed),
+        Command::Tui { scenario, seed } => crate::tui::run(
+            scenario.map(|a| scenario_arg(a, "--scenario")).transpose()?.as_deref(),
+            seed,
+        ),
         Command::Run { scenario, steps, seed, format, trajectory } => {
-            let s = scenario::load(&scenario)?;
+            let s = scenario::load(&scenario_arg(scenario, "--scenario")?)?;
             let report = run_scenario(&s, RunOverrides { seed, steps, trajectory })?;
             print(&report, format);
             Ok(ExitCode::SUCCESS)
@@ -203,8 +219,16 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
         }
         Command::Check { paths } => {
             let mut failed = 0;
-            for p in &paths {
-                match scenario::load(p).and_then(|s| crate::runner::prepare(&s, s.seed).map(|_| s))
+            for p in paths {
+                let p = match scenario_arg(p, "path") {
+                    Ok(p) => p,
+                    Err(e) => {
+                        eprintln!("mlex: {e}");
+                        failed += 1;
+                        continue;
+                    }
+                };
+                match scenario::load(&p).and_then(|s| crate::runner::prepare(&s, s.seed).map(|_| s))
                 {
                     Ok(s) => println!("ok  {p}: {}", s.title),
                     Err(e) => {

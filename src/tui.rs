@@ -64,13 +64,14 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|e| InputError::new(format!("cannot watch for signals: {e}")))?;
     }
+    show_cursor_on_panic();
     let result = ratatui::run(|terminal| {
         run_loop(terminal, &mut app, &stop, |timeout| {
             if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
         })
     });
     // ratatui leaves the cursor hidden; show it again for the shell.
-    let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::cursor::Show);
+    show_cursor();
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
@@ -78,6 +79,21 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn show_cursor() {
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::cursor::Show);
+}
+
+/// ratatui's panic hook (set up by `ratatui::run`) leaves raw mode and the alternate screen,
+/// then calls the hook it found: this one, which shows the cursor before the standard hook
+/// prints the message, so the message lands on a usable screen.
+fn show_cursor_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        show_cursor();
+        previous(info);
+    }));
 }
 
 /// The loop: draw, wait for an event (or the frame timeout), update, tick. `next_event`
@@ -93,9 +109,10 @@ where
 {
     let size = terminal.size().map_err(std::io::Error::other)?;
     app.update(Action::Resize(size.width, size.height));
-    // A debug build can be told to panic after the first frame, to prove the terminal is
-    // restored on a panic.
-    let debug_panic = cfg!(debug_assertions) && std::env::var_os("MLEX_DEBUG_PANIC").is_some();
+    // Fault injection for tests, not a user feature (so not in --help or the README):
+    // MLEX_DEBUG_PANIC makes the loop panic after the first frame, which lets
+    // tests/tui_e2e.rs prove on the release binary that a panic restores the terminal.
+    let debug_panic = std::env::var_os("MLEX_DEBUG_PANIC").is_some_and(|v| !v.is_empty());
     loop {
         terminal.draw(|frame| view::draw(frame, app)).map_err(std::io::Error::other)?;
         if app.quit || stop.load(Ordering::Relaxed) {

@@ -1,9 +1,12 @@
 //! The real binary in a pseudo-terminal, read through a terminal emulator: it starts, steps
-//! with keys, shows the panes, quits (by q, Esc, Ctrl-C, SIGTERM, SIGINT) and leaves the
-//! terminal as it found it: main screen, cursor visible, raw mode off.
+//! with keys, shows the panes, quits (by q, Esc, Ctrl-C, SIGTERM, SIGINT, or a panic) and
+//! leaves the terminal as it found it: main screen, cursor visible, raw mode off. Also the
+//! environment around it: NO_COLOR, TERM=dumb, no terminal, a huge title, a path that is
+//! not UTF-8.
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,16 +22,22 @@ struct Session {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the child wrote, to check the order of what it printed.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Session {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::start_in(Path::new(env!("CARGO_MANIFEST_DIR")), env!("CARGO_BIN_EXE_mlex"), args, env)
+    }
+
+    fn start_in(cwd: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mlex"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {
@@ -41,7 +50,8 @@ impl Session {
         let rows = NonZeroU16::new(ROWS).expect("rows");
         let cols = NonZeroU16::new(COLS).expect("cols");
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let sink = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (sink, raw_sink) = (Arc::clone(&screen), Arc::clone(&raw));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -49,9 +59,14 @@ impl Session {
                     break;
                 }
                 sink.lock().expect("parser").process(&buf[..n]);
+                raw_sink.lock().expect("raw").extend_from_slice(&buf[..n]);
             }
         });
-        Self { child, master: pair.master, writer, screen }
+        Self { child, master: pair.master, writer, screen, raw }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().expect("raw").clone()
     }
 
     fn contents(&self) -> String {
@@ -189,5 +204,246 @@ fn a_bad_scenario_prints_on_a_normal_screen_and_exits_2() {
     s.wait_for("no preset or file named 'no-such-preset'");
     let status = s.wait_exit();
     assert_eq!(status.exit_code(), 2);
+    s.assert_terminal_restored();
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn a_panic_restores_the_terminal_then_prints_the_message_and_exits_101() {
+    let mut s = Session::start(&[], &[("MLEX_DEBUG_PANIC", "1")]);
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 101, "{status:?}");
+    s.assert_terminal_restored();
+    let raw = s.raw();
+    let left = find(&raw, b"\x1b[?1049l").expect("the alternate screen was never left");
+    let shown = find(&raw, b"\x1b[?25h").expect("the cursor was never shown again");
+    let message = find(&raw, b"MLEX_DEBUG_PANIC is set").expect("no panic message");
+    assert!(left < message && shown < message, "the message came before the restore");
+    // Printed after raw mode ended, each line of the message starts at the left edge.
+    let contents = s.contents();
+    assert!(
+        contents.lines().any(|l| l.starts_with("MLEX_DEBUG_PANIC is set")),
+        "the message is not on the main screen, or raw mode mangled it:\n{contents}"
+    );
+}
+
+/// Cells whose foreground or background is not the terminal's own.
+fn coloured_cells(s: &Session) -> usize {
+    let parser = s.screen.lock().expect("parser");
+    let screen = parser.screen();
+    let mut n = 0;
+    for row in 0..ROWS {
+        for col in 0..COLS {
+            if let Some(cell) = screen.cell(row, col)
+                && (cell.fgcolor() != vt100::Color::Default
+                    || cell.bgcolor() != vt100::Color::Default)
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn no_color_leaves_every_cell_uncoloured_and_an_empty_one_does_not() {
+    for (value, want_colour) in [("1", false), ("", true)] {
+        let mut s = Session::start(&[], &[("NO_COLOR", value)]);
+        s.wait_for("iteration 0");
+        s.send(b" ");
+        s.wait_for("iteration 1");
+        s.send(b"?");
+        s.wait_for("keys — Esc or ? closes");
+        let n = coloured_cells(&s);
+        s.send(b"q");
+        assert!(s.wait_exit().success());
+        if want_colour {
+            assert!(n > 100, "NO_COLOR={value:?} must keep colour (the convention), {n} cells");
+        } else {
+            assert_eq!(n, 0, "NO_COLOR={value:?} left {n} coloured cells");
+        }
+    }
+}
+
+#[test]
+fn term_dumb_says_to_use_run_and_leaves_the_terminal_alone() {
+    let mut s = Session::start(&[], &[("TERM", "dumb")]);
+    s.wait_for("(TERM is dumb)");
+    assert_eq!(s.wait_exit().exit_code(), 2);
+    assert!(find(&s.raw(), b"\x1b[?1049h").is_none(), "entered the alternate screen");
+    s.assert_terminal_restored();
+    assert!(s.contents().contains("mlex run --scenario normal-basics"), "{}", s.contents());
+}
+
+#[test]
+fn output_to_a_file_says_to_use_run_even_on_a_terminal() {
+    // Keys come from the terminal but the screen would go to a file: no explorer.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.txt");
+    let out = out.to_str().expect("UTF-8 temp path");
+    let exe = env!("CARGO_BIN_EXE_mlex");
+    let mut s = Session::start_in(dir.path(), "sh", &["-c", "\"$0\" tui > \"$1\"", exe, out], &[]);
+    s.wait_for("needs an interactive terminal");
+    assert_eq!(s.wait_exit().exit_code(), 2);
+    s.assert_terminal_restored();
+    assert_eq!(std::fs::read(out).expect("output file"), b"", "drew into the file");
+}
+
+/// A scenario whose title and lesson are 10 000 characters each.
+fn long_scenario(dir: &Path) -> String {
+    let long = "Long title ".repeat(1000);
+    std::fs::create_dir_all(dir.join("scenarios")).expect("scenarios dir");
+    std::fs::write(
+        dir.join("scenarios/long.toml"),
+        format!(
+            "title = \"{long}\"\nlesson = \"{long}\"\nsample_size = 80\n[truth]\n\
+             family = \"normal\"\nparams = {{ mu = 1.0, sigma = 2.0 }}\n[model]\n\
+             family = \"normal\"\n"
+        ),
+    )
+    .expect("write long.toml");
+    "scenarios/long.toml".into()
+}
+
+/// The frame of the screen is whole: all panes titled, corners where they belong.
+fn assert_layout_whole(s: &Session) {
+    let contents = s.contents();
+    for title in ["Data and fit", "Likelihood", "Cross-entropy", "Underflow", "Status"] {
+        assert!(contents.contains(title), "{title} missing:\n{contents}");
+    }
+    let parser = s.screen.lock().expect("parser");
+    let corner = |r, c| parser.screen().cell(r, c).map(|c| c.contents().to_string());
+    assert_eq!(corner(0, 0).as_deref(), Some("┌"), "{contents}");
+    assert_eq!(corner(ROWS - 1, COLS - 1).as_deref(), Some("┘"), "{contents}");
+}
+
+#[test]
+fn a_ten_thousand_character_title_loads_from_the_command_line_and_the_picker() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = long_scenario(dir.path());
+    let exe = env!("CARGO_BIN_EXE_mlex");
+    let mut s = Session::start_in(dir.path(), exe, &["tui", "--scenario", &path], &[]);
+    s.wait_for("iteration 0");
+    s.wait_for("Long title Long title");
+    assert_layout_whole(&s);
+    s.send(b" ");
+    s.wait_for("iteration 1");
+    // The picker lists ./scenarios/long.toml, highlighted as the one loaded: Enter reloads it.
+    s.send(b"p");
+    s.wait_for("scenarios — ↑↓ choose");
+    s.wait_for("scenarios/long.toml");
+    s.send(b"\r");
+    s.wait_for("iteration 0");
+    assert_layout_whole(&s);
+    s.send(b"z");
+    s.send(b"\t");
+    s.send(b"q");
+    assert!(s.wait_exit().success(), "{}", s.contents());
+    s.assert_terminal_restored();
+}
+
+/// A path in a temporary folder whose name is not UTF-8 (byte 0xFF).
+#[cfg(unix)]
+fn non_utf8(dir: &Path, stem: &[u8], ext: &str) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut name = stem.to_vec();
+    name.push(0xFF);
+    name.extend_from_slice(ext.as_bytes());
+    dir.join(std::ffi::OsStr::from_bytes(&name))
+}
+
+/// Runs the binary and returns (status, stderr).
+fn mlex(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run mlex");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_scenario_path_that_is_not_utf8_is_named_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = non_utf8(dir.path(), b"scen", ".toml");
+    std::fs::write(&path, "title = \"t\"\n").expect("write");
+    let shown = path.to_string_lossy().into_owned();
+    for cmd in ["tui", "run"] {
+        let (code, err) = mlex(&[cmd.as_ref(), "--scenario".as_ref(), path.as_os_str()]);
+        assert_eq!(code, Some(2), "{cmd}: {err}");
+        assert!(err.contains(&shown) && err.contains("not valid UTF-8"), "{cmd}: {err}");
+        assert!(!err.contains("panicked"), "{cmd}: {err}");
+    }
+    let (code, err) = mlex(&["check".as_ref(), path.as_os_str()]);
+    assert_eq!(code, Some(2), "check: {err}");
+    assert!(err.contains(&shown), "check: {err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_path_that_is_not_utf8_is_read_or_named_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fit = |path: &Path| {
+        mlex(&[
+            "fit".as_ref(),
+            "--model".as_ref(),
+            "normal".as_ref(),
+            "--data".as_ref(),
+            path.as_os_str(),
+        ])
+    };
+    // A good file under such a name is simply read: the name is the OS's business.
+    let good = non_utf8(dir.path(), b"good", ".txt");
+    std::fs::write(&good, "1\n2\n4\n").expect("write");
+    let (code, err) = fit(&good);
+    assert_eq!(code, Some(0), "{err}");
+    for (stem, content, says) in
+        [(&b"missing"[..], None, "cannot read"), (&b"bad"[..], Some("1\nabc\n"), ":2")]
+    {
+        let path = non_utf8(dir.path(), stem, ".txt");
+        if let Some(c) = content {
+            std::fs::write(&path, c).expect("write");
+        }
+        let (code, err) = fit(&path);
+        assert_eq!(code, Some(2), "{err}");
+        let shown = path.to_string_lossy().into_owned();
+        assert!(err.contains(&shown) && err.contains(says), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn shrinking_to_nothing_and_back_redraws_and_quits_cleanly() {
+    let mut s = started();
+    for (rows, cols) in [(5, 20), (1, 1), (3, 200), (ROWS, COLS)] {
+        s.master
+            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("resize the pty");
+        let size = |n| NonZeroU16::new(n).expect("non-zero size");
+        s.screen.lock().expect("parser").set_size(size(rows), size(cols));
+        // Below 60×20 a message replaces the panes (on a 1×1 screen nothing fits).
+        if rows >= 20 && cols >= 60 {
+            s.wait_for("Status");
+        } else if cols >= 20 {
+            s.wait_for("larger");
+        }
+        s.send(b" ");
+    }
+    s.wait_for("iteration 4");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let mut s = started();
+    nix::sys::signal::kill(s.pid(), nix::sys::signal::Signal::SIGHUP).expect("signal");
+    s.wait_exit();
     s.assert_terminal_restored();
 }

@@ -32,6 +32,11 @@ const TRACE_INTERVAL: Duration = Duration::from_millis(250);
 const TRACE_BUDGET: Duration = Duration::from_millis(6);
 /// Values traced between looks at the clock.
 const TRACE_CHUNK: usize = 1 << 14;
+/// Time the Newton run that finds the MLE of a model without a closed form may take when a
+/// run is built. Most converge in milliseconds; a model whose MLE lies at the edge of its
+/// space (a t fitted to light-tailed data: df → ∞) never does, and its 200 steps would
+/// freeze the screen, deaf even to Ctrl-C, for seconds (minutes at a million points).
+const MLE_BUDGET: Duration = Duration::from_secs(1);
 /// The explorer refuses samples larger than this: every frame must stay cheap.
 pub const MAX_TUI_SAMPLE: usize = 1_000_000;
 /// The sizes below which the screen shows a message instead of panes.
@@ -146,6 +151,8 @@ pub struct Run {
     pub mle: Vec<f64>,
     /// Whether `mle` is the closed form.
     pub mle_closed_form: bool,
+    /// Whether `mle` is a maximum (closed form, or Newton converged within its budget).
+    pub mle_converged: bool,
     /// Display ranges of the natural parameters.
     pub ranges: Vec<(f64, f64)>,
     /// Bars and truth curve.
@@ -232,16 +239,29 @@ impl Run {
         let objective = Objective { family: model.as_ref(), sample: &sample };
         let closed = model.closed_form_mle(&sample).filter(|m| model.check(m).is_ok());
         let mle_closed_form = closed.is_some();
-        let mle = closed.unwrap_or_else(|| {
-            let from = model.start(&sample);
-            let mut reference = Fit::new(
-                &objective,
-                &from,
-                Settings { kind: OptimizerKind::Newton, ..Settings::default() },
-            );
-            reference.run(&objective, &Stopping { max_steps: 200, tolerance: 1e-10 });
-            reference.current().natural.clone()
-        });
+        let (mle, mle_converged) = closed.map_or_else(
+            || {
+                let from = model.start(&sample);
+                let mut reference = Fit::new(
+                    &objective,
+                    &from,
+                    Settings { kind: OptimizerKind::Newton, ..Settings::default() },
+                );
+                let stopping = Stopping { max_steps: 200, tolerance: 1e-10 };
+                let clock = Instant::now();
+                let reason = loop {
+                    if let Some(reason) = reference.check(&stopping) {
+                        break Some(reason);
+                    }
+                    if clock.elapsed() >= MLE_BUDGET {
+                        break None;
+                    }
+                    reference.step(&objective);
+                };
+                (reference.current().natural.clone(), reason.is_some_and(StopReason::converged))
+            },
+            |m| (m, true),
+        );
         let se = standard_errors(&objective, &mle);
         let ranges = parameter_ranges(model.as_ref(), &start, &mle, &se);
         let truth_pair = truth.as_ref().map(|t| (t.family(), t.params()));
@@ -259,6 +279,7 @@ impl Run {
             fit,
             mle,
             mle_closed_form,
+            mle_converged,
             ranges,
             data_view,
             model_curve: Vec::new(),
@@ -535,8 +556,12 @@ impl App {
                 self.after_theta_change(true);
                 self.message = if self.run.mle_closed_form {
                     "θ set to the closed-form MLE".into()
-                } else {
+                } else if self.run.mle_converged {
                     "θ set to the MLE found by Newton's method at load (no closed form)".into()
+                } else {
+                    "θ set to where Newton's method got at load without converging: the MLE \
+                     may lie at the edge of the parameter space"
+                        .into()
                 };
             }
             Action::OpenPicker => self.open_picker(),

@@ -45,7 +45,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 run.fit.refusals(),
             )),
         ]),
-        Line::from(format!("θ: {}   (MLE {})", theta.join(", "), mle.join(", "))),
+        Line::from(format!(
+            "θ: {}   ({} {})",
+            theta.join(", "),
+            if run.mle_converged { "MLE" } else { "MLE not reached; Newton's best" },
+            mle.join(", ")
+        )),
         Line::from(Span::styled(app.message.clone(), theme.model())),
         Line::from(format!(
             "∇(ℓ/m): [{}]  ‖∇‖ = {}",

@@ -8,7 +8,7 @@ use crate::data::{DataFile, read_data};
 use crate::error::InputError;
 use crate::optim::fit::{Fit, Stopping};
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport};
+use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport, short};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
@@ -49,7 +49,8 @@ fn check_support(family: &dyn Family, data: &DataFile) -> Result<(), InputError>
     for (x, line) in data.values.iter().zip(&data.lines) {
         if !family.in_support(*x) {
             let mut err = InputError::new(format!(
-                "{x} is outside the support of {} ({})",
+                "{} is outside the support of {} ({})",
+                short(*x),
                 family.kind(),
                 family.support()
             ))
@@ -98,20 +99,136 @@ fn model_shape(
     Ok(shape)
 }
 
-/// Starting θ: the user's, checked, or the family's moment estimates.
+/// Why a start could not be used: the user's start is wrong, or the data are beyond what
+/// f64 can fit (the moment estimates or the log-likelihood overflow).
+enum StartError {
+    /// The user's start, with what is wrong with it.
+    Given(String),
+    /// The data, with what overflowed.
+    Data(String),
+}
+
+/// Starting θ: the user's, checked, or the family's moment estimates; either way ℓ and its
+/// gradient must be finite there, or no optimiser can move.
 fn start_point(
     family: &dyn Family,
     sample: &Sample,
     start: Option<&BTreeMap<String, ParamValue>>,
-) -> Result<Vec<f64>, String> {
-    let nat = match start {
-        Some(named) => family.params_from_named(named)?,
-        None => family.start(sample),
+) -> Result<Vec<f64>, StartError> {
+    let nat = if let Some(named) = start {
+        family.params_from_named(named).map_err(StartError::Given)?
+    } else {
+        let nat = family.start(sample);
+        family.check(&nat).map_err(|e| {
+            StartError::Data(format!(
+                "its moment estimates are not a valid θ ({e}): {}",
+                beyond_f64(family, sample)
+            ))
+        })?;
+        nat
     };
-    family
-        .check(&nat)
-        .map_err(|e| format!("the starting point is not valid: {e} (give --start)"))?;
+    let eval = Objective { family, sample }.eval_natural(&nat);
+    if !eval.is_finite() {
+        let why = format!(
+            "at the start {} the log-likelihood is {} and the gradient norm {}",
+            family.params_json(&nat),
+            short(eval.log_likelihood),
+            short(eval.gradient_norm)
+        );
+        return Err(match start {
+            Some(_) => StartError::Given(format!("{why}: choose another start")),
+            None => StartError::Data(format!("{why}: {}", beyond_f64(family, sample))),
+        });
+    }
     Ok(nat)
+}
+
+/// The end of a message about data that f64 cannot fit: their range, and the way out.
+fn beyond_f64(family: &dyn Family, sample: &Sample) -> String {
+    let st = sample.stats();
+    format!(
+        "{} cannot be fitted to values from {} to {} within 64-bit floating point and its own \
+         limits; rescale them (to units where they are near 1) if their units allow",
+        family.kind(),
+        short(st.min),
+        short(st.max)
+    )
+}
+
+/// The 0-based index of the value of most extreme magnitude (farthest from 1 in log scale,
+/// zeros aside), which a message about overflow can point at.
+fn most_extreme(values: &[f64]) -> Option<usize> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| **x != 0.0)
+        .max_by(|a, b| a.1.abs().ln().abs().total_cmp(&b.1.abs().ln().abs()))
+        .map(|(i, _)| i)
+}
+
+/// Names the first number of a report that is not finite (JSON would print it as null, the
+/// table as NaN or inf), or None when every number is finite.
+fn first_non_finite(rep: &Report) -> Option<String> {
+    let numbers = |v: &serde_json::Value| -> bool {
+        fn ok(v: &serde_json::Value) -> bool {
+            match v {
+                serde_json::Value::Null => false,
+                serde_json::Value::Number(n) => n.as_f64().is_some_and(f64::is_finite),
+                serde_json::Value::Array(a) => a.iter().all(ok),
+                serde_json::Value::Object(o) => o.values().all(ok),
+                _ => true,
+            }
+        }
+        ok(v)
+    };
+    let u = &rep.underflow;
+    let mut scalars: Vec<(&str, f64)> = vec![
+        ("the log-likelihood", rep.log_likelihood),
+        ("the mean log-likelihood", rep.mean_log_likelihood),
+        ("the cross-entropy", rep.cross_entropy.nats),
+        ("the gradient norm", rep.gradient_norm),
+        ("the step size", rep.step_size),
+        ("the point-by-point log-likelihood", u.log_likelihood),
+        ("the likelihood's mantissa", u.mantissa),
+    ];
+    if let Some(e) = &rep.empirical {
+        scalars.push(("the empirical entropy", e.empirical_entropy));
+        scalars.push(("D(p̂‖q)", e.kl_divergence));
+    }
+    if let Some(t) = &rep.truth {
+        scalars.push(("the truth's entropy", t.decomposition.truth_entropy));
+        scalars.push(("H(p, q) against the truth", t.decomposition.cross_entropy));
+        scalars.push(("D(p‖q) against the truth", t.decomposition.kl_divergence));
+    }
+    if let Some((name, x)) = scalars.iter().find(|(_, x)| !x.is_finite()) {
+        return Some(format!("{name} is {}", short(*x)));
+    }
+    let objects = [
+        ("the fitted θ", Some(&rep.params)),
+        ("the start", Some(&rep.start)),
+        ("the closed-form MLE", rep.closed_form_mle.as_ref()),
+        ("the truth's θ", rep.truth.as_ref().map(|t| &t.params)),
+    ];
+    if let Some((name, v)) = objects.iter().find(|(_, v)| v.is_some_and(|v| !numbers(v))) {
+        return Some(format!("{name} is {}", v.map(ToString::to_string).unwrap_or_default()));
+    }
+    rep.history
+        .iter()
+        .find(|r| {
+            ![r.log_likelihood, r.mean_log_likelihood, r.gradient_norm, r.step_size]
+                .iter()
+                .chain(&r.params)
+                .all(|x| x.is_finite())
+        })
+        .map(|r| format!("the trajectory at iteration {} is not finite", r.iteration))
+}
+
+/// The message for a report that holds a number that is not finite.
+fn non_finite_message(family: &dyn Family, sample: &Sample, what: &str) -> String {
+    format!(
+        "{what} after the fit, so no honest report can be printed: {}",
+        beyond_f64(family, sample)
+    )
 }
 
 struct Fitted {
@@ -205,14 +322,25 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let shape = model_shape(kind, req.trials, req.categories, &data.values).map_err(in_file)?;
     let family = kind.build(shape);
     check_support(family.as_ref(), &data)?;
-    let DataFile { values, column, .. } = data;
+    let DataFile { values, column, lines, .. } = data;
+    // Errors about the data as a whole point at the value of most extreme magnitude.
+    let extreme_line = most_extreme(&values).and_then(|i| lines.get(i).copied());
+    let data_err = |msg: String| {
+        let err = in_file(msg);
+        match extreme_line {
+            Some(line) => err.at_line(line),
+            None => err,
+        }
+    };
     let sample = Sample::new(values);
     let read_seconds = clock.elapsed().as_secs_f64();
     if let Some(why) = family.degenerate(&sample) {
         return Err(in_file(why));
     }
-    let start = start_point(family.as_ref(), &sample, req.start.as_ref())
-        .map_err(|e| InputError::new(e).field("--start"))?;
+    let start = start_point(family.as_ref(), &sample, req.start.as_ref()).map_err(|e| match e {
+        StartError::Given(e) => InputError::new(e).field("--start"),
+        StartError::Data(e) => data_err(e),
+    })?;
     let settings = Settings {
         kind: req.optimizer.unwrap_or(OptimizerKind::Newton),
         step_size: req.step_size.unwrap_or(Settings::default().step_size),
@@ -224,6 +352,9 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     };
     let (fitted, reason) = optimise(family.as_ref(), &sample, start, settings, &stopping);
     let mut rep = report(family.as_ref(), &sample, &fitted, reason, read_seconds, req.trajectory);
+    if let Some(what) = first_non_finite(&rep) {
+        return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
+    }
     rep.data = Some(DataReport { file: req.data.display().to_string(), column });
     Ok(rep)
 }
@@ -253,16 +384,20 @@ pub struct Prepared {
     pub read_seconds: f64,
 }
 
+/// An error about a scenario's model or data, found after parsing: it points at the line of
+/// `model.family`, the only place known by then.
+fn scenario_err(scenario: &Scenario, msg: String) -> InputError {
+    let err = InputError::new(msg).in_file(&scenario.name);
+    match scenario.model_at {
+        Some((line, column)) => err.at_line(line).at_column(column),
+        None => err,
+    }
+}
+
 /// Samples (or reads) a scenario's data and builds its model.
 pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let clock = Instant::now();
-    let scenario_err = |msg: String| {
-        let err = InputError::new(msg).in_file(&scenario.name);
-        match scenario.model_at {
-            Some((line, column)) => err.at_line(line).at_column(column),
-            None => err,
-        }
-    };
+    let scenario_err = |msg: String| scenario_err(scenario, msg);
     let (values, truth) = match &scenario.source {
         Source::Truth { kind, shape, params } => {
             let family = kind.build(*shape);
@@ -287,7 +422,8 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let model = scenario.model.build(shape);
     if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !model.in_support(**x)) {
         return Err(scenario_err(format!(
-            "the data hold {x} (value {}), outside the support of the model {} ({})",
+            "the data hold {} (value {}), outside the support of the model {} ({})",
+            short(*x),
             i + 1,
             model.kind(),
             model.support()
@@ -296,10 +432,15 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     }
     let sample = Sample::new(values);
     if let Some(why) = model.degenerate(&sample) {
-        return Err(scenario_err(why));
+        return Err(scenario_err(why).field("model.family"));
     }
-    let start = start_point(model.as_ref(), &sample, scenario.start.as_ref())
-        .map_err(|e| scenario_err(e).field("model.start"))?;
+    let start =
+        start_point(model.as_ref(), &sample, scenario.start.as_ref()).map_err(|e| match e {
+            StartError::Given(e) => scenario_err(e).field("model.start"),
+            StartError::Data(e) => {
+                scenario_err(format!("the sampled data: {e}")).field("model.family")
+            }
+        })?;
     Ok(Prepared { sample, model, truth, start, read_seconds: clock.elapsed().as_secs_f64() })
 }
 
@@ -325,11 +466,44 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);
+        if decomposition.cross_entropy == f64::INFINITY {
+            return Err(scenario_err(
+                scenario,
+                format!(
+                    "the truth {} puts mass where the fitted {} has density 0 or one below the \
+                     smallest f64 (its support: {}), so H(p, q) and D(p‖q) are infinite: choose \
+                     a model whose support holds the truth's, or a truth nearer the model",
+                    truth.family().kind(),
+                    model.kind(),
+                    model.support()
+                ),
+            )
+            .field("model.family"));
+        }
+        if !(decomposition.truth_entropy.is_finite() && decomposition.kl_divergence.is_finite()) {
+            return Err(scenario_err(
+                scenario,
+                format!(
+                    "the truth {} {}: its entropy and D(p‖q) cannot be computed in 64-bit \
+                     floating point (its quantiles or densities overflow); choose parameters \
+                     nearer 1",
+                    truth.family().kind(),
+                    truth.family().params_json(truth.params())
+                ),
+            )
+            .field("truth.params"));
+        }
         rep.truth = Some(TruthReport {
             family: truth.family().kind().name().to_string(),
             params: truth.family().params_json(truth.params()),
             decomposition,
         });
+    }
+    if let Some(what) = first_non_finite(&rep) {
+        let msg = non_finite_message(model, &prepared.sample, &what);
+        return Err(
+            scenario_err(scenario, format!("the sampled data: {msg}")).field("model.family")
+        );
     }
     Ok(rep)
 }

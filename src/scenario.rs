@@ -4,6 +4,7 @@
 //! unchecked reaches the engine. Every error names the file, line, column and field.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -12,6 +13,7 @@ use toml::Spanned;
 use crate::error::InputError;
 use crate::optim::fit::Stopping;
 use crate::optim::{OptimizerKind, Settings};
+use crate::report::short;
 use crate::stats::family::{FamilyKind, ParamValue, Shape};
 
 /// Presets built into the binary, so `mlex` works from any directory: (name, TOML source).
@@ -172,14 +174,142 @@ pub fn load(name_or_path: &str) -> Result<Scenario, InputError> {
             names.join(", ")
         )));
     }
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| InputError::new(format!("cannot read: {e}")).in_file(path))?;
-    parse(&text, name_or_path, Some(path))
+    parse_bytes(&bytes, name_or_path, Some(path))
 }
 
-/// 1-based line and column of a byte offset.
+/// Parses scenario bytes: text that is not UTF-8 is refused at the line and column of its
+/// first bad byte, so the one place to fix is named.
+pub fn parse_bytes(bytes: &[u8], name: &str, file: Option<&Path>) -> Result<Scenario, InputError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text, name, file),
+        Err(e) => {
+            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+            let (line, col) = line_col(&good, good.len());
+            let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+            Err(InputError::new(format!(
+                "not valid UTF-8 (byte 0x{bad:02x}): save the scenario as UTF-8 text"
+            ))
+            .in_file(shown_name(name, file))
+            .at_line(line)
+            .at_column(col))
+        }
+    }
+}
+
+/// How a scenario is named in errors: its file, or `<preset NAME>`.
+fn shown_name(name: &str, file: Option<&Path>) -> PathBuf {
+    file.map_or_else(|| PathBuf::from(format!("<preset {name}>")), Path::to_path_buf)
+}
+
+/// The dotted key path (`truth.params.sigma`) of the most deeply nested key that `hit`
+/// accepts (given the key's span and its value's span), in what the TOML parser could
+/// recover of `text`.
+fn key_path(text: &str, hit: Hit<'_>) -> Option<String> {
+    fn walk(table: &toml::de::DeTable<'_>, hit: Hit<'_>, path: &str, best: &mut Option<String>) {
+        for (key, value) in table {
+            let here = if path.is_empty() {
+                key.get_ref().to_string()
+            } else {
+                format!("{path}.{}", key.get_ref())
+            };
+            if hit(&key.span(), &value.span()) && best.as_ref().is_none_or(|b| here.len() > b.len())
+            {
+                best.clone_from(&Some(here.clone()));
+            }
+            walk_value(value.get_ref(), hit, &here, best);
+        }
+    }
+    fn walk_value(
+        value: &toml::de::DeValue<'_>,
+        hit: Hit<'_>,
+        path: &str,
+        best: &mut Option<String>,
+    ) {
+        match value {
+            toml::de::DeValue::Table(t) => walk(t, hit, path, best),
+            toml::de::DeValue::Array(items) => {
+                for item in items {
+                    walk_value(item.get_ref(), hit, path, best);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let mut best = None;
+    walk(root.get_ref(), hit, "", &mut best);
+    best
+}
+
+/// A test on a key's span and its value's span.
+type Hit<'a> = &'a dyn Fn(&Range<usize>, &Range<usize>) -> bool;
+
+/// The field a toml error is about: the key at its span; for "missing field `x`" (whose span
+/// is the table that lacks it) the table's path and x. Where the parser recovered no key
+/// there (a second, duplicate key; a syntax error), the key written on that line.
+fn toml_error_field(text: &str, msg: &str, span: Option<Range<usize>>) -> Option<String> {
+    let missing = msg.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    match (missing, span) {
+        (Some(name), span) => {
+            let table = span.and_then(|s| {
+                key_path(text, &|k, v| *v == s || (k.start >= s.start && k.end <= s.end))
+            });
+            Some(table.map_or_else(|| name.to_string(), |t| format!("{t}.{name}")))
+        }
+        (None, Some(s)) => key_path(text, &|k, v| k.contains(&s.start) || v.contains(&s.start))
+            .or_else(|| line_key(text, s.start)),
+        (None, None) => None,
+    }
+}
+
+/// The key written on the line that holds byte `offset` (`key = …`, or a `[table]` header),
+/// under the last table header above it.
+fn line_key(text: &str, offset: usize) -> Option<String> {
+    let (line, _) = line_col(text, offset);
+    let mut table = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        let header = t.starts_with('[').then(|| t.trim_matches(['[', ']', ' ']).to_string());
+        if i + 1 == line {
+            if let Some(h) = header {
+                return Some(h).filter(|h| !h.is_empty());
+            }
+            let key = t.split('=').next().map(str::trim).filter(|k| !k.is_empty())?;
+            let key = key.trim_matches(['"', '\'']);
+            return Some(if table.is_empty() { key.to_string() } else { format!("{table}.{key}") });
+        }
+        if let Some(h) = header {
+            table = h;
+        }
+    }
+    None
+}
+
+/// The start of the line that nests deepest (most `[`, `{` and `.`): where a document too
+/// deep for the parser, which then says only "recursion limit" with no position, goes too
+/// deep.
+fn deepest_line(text: &str) -> Option<Range<usize>> {
+    let mut start = 0;
+    let mut best = (0, None);
+    for line in text.split_inclusive('\n') {
+        let depth = line.chars().filter(|c| matches!(c, '[' | '{' | '.')).count();
+        if depth > best.0 {
+            best = (depth, Some(start..start));
+        }
+        start += line.len();
+    }
+    best.1
+}
+
+/// 1-based line and column of a byte offset (moved back to a character boundary).
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
@@ -189,8 +319,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// by `name`).
 #[allow(clippy::too_many_lines)] // one flat sequence of field checks reads best top to bottom
 pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, InputError> {
-    let shown: PathBuf =
-        file.map_or_else(|| PathBuf::from(format!("<preset {name}>")), Path::to_path_buf);
+    let shown = shown_name(name, file);
     let at = |span: std::ops::Range<usize>, field: &str, msg: String| {
         let (line, col) = line_col(text, span.start);
         InputError::new(msg).in_file(&shown).at_line(line).at_column(col).field(field)
@@ -206,10 +335,16 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
                 key.trim()
             );
         }
-        let mut err = InputError::new(msg).in_file(&shown);
-        if let Some(span) = e.span() {
-            let (line, col) = line_col(text, span.start);
-            err = err.at_line(line).at_column(col);
+        // Some errors (a recursion limit) come without a span: the parser's own error for
+        // the same text may have one, else the deepest line is where it went too deep.
+        let span = e
+            .span()
+            .or_else(|| toml::de::DeTable::parse(text).err().and_then(|p| p.span()))
+            .or_else(|| deepest_line(text));
+        let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
+        let mut err = InputError::new(msg).in_file(&shown).at_line(line).at_column(col);
+        if let Some(field) = toml_error_field(text, e.message(), span) {
+            err = err.field(field);
         }
         err
     })?;
@@ -244,7 +379,8 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
             )
             .in_file(&shown)
             .at_line(1)
-            .at_column(1));
+            .at_column(1)
+            .field("truth"));
         }
         (Some(t), None) => truth(&t, &at)?,
         (None, Some(d)) => {
@@ -471,8 +607,38 @@ fn truth(
     let nat = family
         .params_from_named(&values)
         .map_err(|msg| param_error(&t.params, "truth.params", msg, at))?;
+    for &(limited, name, lo, hi) in TRUTH_LIMITS {
+        let v = family.param_names().iter().position(|n| n == name).map(|i| nat[i]);
+        if limited == kind
+            && let Some(v) = v
+            && !(lo..=hi).contains(&v)
+        {
+            let range = if lo > 0.0 {
+                format!("from {} to {}", short(lo), short(hi))
+            } else {
+                format!("at most {}", short(hi))
+            };
+            let msg = format!(
+                "{name} of a {kind} truth must be {range}, got {} (the truth is integrated \
+                 through its quantiles, which take minutes or fail past that)",
+                short(v)
+            );
+            return Err(param_error(&t.params, "truth.params", msg, at));
+        }
+    }
     Ok(Source::Truth { kind, shape, params: nat })
 }
+
+/// Truth parameters whose quantile function (statrs' inverse regularised gamma and beta)
+/// slows to seconds or hangs past these bounds: (family, parameter, lowest, highest).
+/// Measured: a gamma shape of 1e5 takes 0.6 s and 1e10 over a minute; a student_t df of 1e8
+/// hangs, and one of 0.1 puts quadrature nodes where the density underflows.
+const TRUTH_LIMITS: &[(FamilyKind, &str, f64, f64)] = &[
+    (FamilyKind::Gamma, "shape", 0.0, 1e4),
+    (FamilyKind::Beta, "alpha", 0.0, 1e6),
+    (FamilyKind::Beta, "beta", 0.0, 1e6),
+    (FamilyKind::StudentT, "df", 0.2, 1e6),
+];
 
 /// An error about a table of named parameters (`prefix` names it): points at the parameter
 /// the message is about, or at the whole table.

@@ -266,3 +266,27 @@ fn compact(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers_read_back_exactly_without_runs_of_zeros() {
+        for (x, text) in [
+            (1e300, "1e300"),
+            (1e-300, "1e-300"),
+            (5e-324, "5e-324"),
+            (-2.5e-7, "-2.5e-7"),
+            (0.0, "0"),
+            (-0.25, "-0.25"),
+            (1234.5, "1234.5"),
+            (1e15, "1e15"),
+        ] {
+            assert_eq!(short(x), text);
+            assert_eq!(text.parse::<f64>().ok(), Some(x));
+        }
+        assert_eq!(fixed(1e-300, 3), "1.000e-300");
+        assert_eq!(fixed(2.0, 3), "2.000");
+    }
+}

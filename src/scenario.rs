@@ -4,7 +4,6 @@
 //! unchecked reaches the engine. Every error names the file, line, column and field.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -15,6 +14,9 @@ use crate::optim::fit::Stopping;
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::short;
 use crate::stats::family::{FamilyKind, ParamValue, Shape};
+
+mod locate;
+use locate::{deepest_line, line_col, toml_error_field};
 
 /// Presets built into the binary, so `mlex` works from any directory: (name, TOML source).
 pub const PRESETS: &[(&str, &str)] = &[
@@ -201,118 +203,6 @@ pub fn parse_bytes(bytes: &[u8], name: &str, file: Option<&Path>) -> Result<Scen
 /// How a scenario is named in errors: its file, or `<preset NAME>`.
 fn shown_name(name: &str, file: Option<&Path>) -> PathBuf {
     file.map_or_else(|| PathBuf::from(format!("<preset {name}>")), Path::to_path_buf)
-}
-
-/// The dotted key path (`truth.params.sigma`) of the most deeply nested key that `hit`
-/// accepts (given the key's span and its value's span), in what the TOML parser could
-/// recover of `text`.
-fn key_path(text: &str, hit: Hit<'_>) -> Option<String> {
-    fn walk(table: &toml::de::DeTable<'_>, hit: Hit<'_>, path: &str, best: &mut Option<String>) {
-        for (key, value) in table {
-            let here = if path.is_empty() {
-                key.get_ref().to_string()
-            } else {
-                format!("{path}.{}", key.get_ref())
-            };
-            if hit(&key.span(), &value.span()) && best.as_ref().is_none_or(|b| here.len() > b.len())
-            {
-                best.clone_from(&Some(here.clone()));
-            }
-            walk_value(value.get_ref(), hit, &here, best);
-        }
-    }
-    fn walk_value(
-        value: &toml::de::DeValue<'_>,
-        hit: Hit<'_>,
-        path: &str,
-        best: &mut Option<String>,
-    ) {
-        match value {
-            toml::de::DeValue::Table(t) => walk(t, hit, path, best),
-            toml::de::DeValue::Array(items) => {
-                for item in items {
-                    walk_value(item.get_ref(), hit, path, best);
-                }
-            }
-            _ => {}
-        }
-    }
-    let (root, _) = toml::de::DeTable::parse_recoverable(text);
-    let mut best = None;
-    walk(root.get_ref(), hit, "", &mut best);
-    best
-}
-
-/// A test on a key's span and its value's span.
-type Hit<'a> = &'a dyn Fn(&Range<usize>, &Range<usize>) -> bool;
-
-/// The field a toml error is about: the key at its span; for "missing field `x`" (whose span
-/// is the table that lacks it) the table's path and x. Where the parser recovered no key
-/// there (a second, duplicate key; a syntax error), the key written on that line.
-fn toml_error_field(text: &str, msg: &str, span: Option<Range<usize>>) -> Option<String> {
-    let missing = msg.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
-    match (missing, span) {
-        (Some(name), span) => {
-            let table = span.and_then(|s| {
-                key_path(text, &|k, v| *v == s || (k.start >= s.start && k.end <= s.end))
-            });
-            Some(table.map_or_else(|| name.to_string(), |t| format!("{t}.{name}")))
-        }
-        (None, Some(s)) => key_path(text, &|k, v| k.contains(&s.start) || v.contains(&s.start))
-            .or_else(|| line_key(text, s.start)),
-        (None, None) => None,
-    }
-}
-
-/// The key written on the line that holds byte `offset` (`key = …`, or a `[table]` header),
-/// under the last table header above it.
-fn line_key(text: &str, offset: usize) -> Option<String> {
-    let (line, _) = line_col(text, offset);
-    let mut table = String::new();
-    for (i, l) in text.lines().enumerate() {
-        let t = l.trim();
-        let header = t.starts_with('[').then(|| t.trim_matches(['[', ']', ' ']).to_string());
-        if i + 1 == line {
-            if let Some(h) = header {
-                return Some(h).filter(|h| !h.is_empty());
-            }
-            let key = t.split('=').next().map(str::trim).filter(|k| !k.is_empty())?;
-            let key = key.trim_matches(['"', '\'']);
-            return Some(if table.is_empty() { key.to_string() } else { format!("{table}.{key}") });
-        }
-        if let Some(h) = header {
-            table = h;
-        }
-    }
-    None
-}
-
-/// The start of the line that nests deepest (most `[`, `{` and `.`): where a document too
-/// deep for the parser, which then says only "recursion limit" with no position, goes too
-/// deep.
-fn deepest_line(text: &str) -> Option<Range<usize>> {
-    let mut start = 0;
-    let mut best = (0, None);
-    for line in text.split_inclusive('\n') {
-        let depth = line.chars().filter(|c| matches!(c, '[' | '{' | '.')).count();
-        if depth > best.0 {
-            best = (depth, Some(start..start));
-        }
-        start += line.len();
-    }
-    best.1
-}
-
-/// 1-based line and column of a byte offset (moved back to a character boundary).
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Parses scenario text. `file` names the file in errors (None for presets, which are named

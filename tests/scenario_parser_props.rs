@@ -406,3 +406,13 @@ fn through_the_binary_bad_files_exit_2_with_one_located_line() {
         }
     }
 }
+
+#[test]
+fn a_quoted_key_holding_a_newline_still_gives_a_one_line_error() {
+    // Found by the mutation property: the key's newline went into the message verbatim.
+    let e = scenario::parse_bytes(&with_line("\"new\\nline\" = 1"), FILE, Some(Path::new(FILE)))
+        .expect_err("an unknown key");
+    let text = e.to_string();
+    assert!(!text.contains('\n'), "{text:?}");
+    assert!(text.contains("unknown field `new\\nline`"), "{text:?}");
+}

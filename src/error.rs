@@ -80,13 +80,26 @@ impl fmt::Display for InputError {
             write!(f, "{place}: ")?;
         }
         if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
+            write!(f, "{}: ", one_line(field))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&one_line(&self.message))
     }
 }
 
 impl std::error::Error for InputError {}
+
+/// Escapes control characters (a newline in a quoted TOML key, say), so an error stays the
+/// one line the command-line contract promises.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
 
 #[cfg(test)]
 mod tests {

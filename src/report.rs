@@ -144,13 +144,13 @@ impl Report {
                 "{},{},{},{},{},{}",
                 r.iteration,
                 r.event.name(),
-                r.log_likelihood,
-                r.mean_log_likelihood,
-                r.gradient_norm,
-                r.step_size
+                short(r.log_likelihood),
+                short(r.mean_log_likelihood),
+                short(r.gradient_norm),
+                short(r.step_size)
             );
             for p in &r.params {
-                let _ = write!(out, ",{p}");
+                let _ = write!(out, ",{}", short(*p));
             }
             out.push('\n');
         }
@@ -176,26 +176,33 @@ impl Report {
             row("closed-form MLE", compact(c));
         }
         row("start", compact(&self.start));
-        row("log-likelihood", format!("{:.10}", self.log_likelihood));
-        row("mean log-likelihood", format!("{:.10}", self.mean_log_likelihood));
+        row("log-likelihood", fixed(self.log_likelihood, 10));
+        row("mean log-likelihood", fixed(self.mean_log_likelihood, 10));
         row(
             "cross-entropy H(p̂,q)",
-            format!("{:.10} nats = {:.10} bits", self.cross_entropy.nats, self.cross_entropy.bits),
+            format!(
+                "{} nats = {} bits",
+                fixed(self.cross_entropy.nats, 10),
+                fixed(self.cross_entropy.bits, 10)
+            ),
         );
         if let Some(e) = &self.empirical {
-            row("entropy H(p̂)", format!("{:.10} nats", e.empirical_entropy));
-            row("KL D(p̂‖q)", format!("{:.10} nats", e.kl_divergence));
+            row("entropy H(p̂)", format!("{} nats", fixed(e.empirical_entropy, 10)));
+            row("KL D(p̂‖q)", format!("{} nats", fixed(e.kl_divergence, 10)));
         }
         if let Some(t) = &self.truth {
             row("truth", format!("{} {}", t.family, compact(&t.params)));
-            row("truth entropy H(p)", format!("{:.10} nats", t.decomposition.truth_entropy));
-            row("H(p,q)", format!("{:.10} nats", t.decomposition.cross_entropy));
-            row("KL D(p‖q)", format!("{:.10} nats", t.decomposition.kl_divergence));
+            row("truth entropy H(p)", format!("{} nats", fixed(t.decomposition.truth_entropy, 10)));
+            row("H(p,q)", format!("{} nats", fixed(t.decomposition.cross_entropy, 10)));
+            row("KL D(p‖q)", format!("{} nats", fixed(t.decomposition.kl_divergence, 10)));
         }
         if self.optimizer == "newton" {
             row("optimizer", "newton (line search from a full step)".to_string());
         } else {
-            row("optimizer", format!("{} (final step size {})", self.optimizer, self.step_size));
+            row(
+                "optimizer",
+                format!("{} (final step size {})", self.optimizer, short(self.step_size)),
+            );
         }
         row("iterations", format!("{} ({} refused)", self.iterations, self.refused_steps));
         row("converged", format!("{} ({})", self.converged, self.stop_reason));
@@ -224,6 +231,27 @@ impl Report {
     }
 }
 
+/// A number as short as it reads back exactly: plain decimals from 1e-4 to 1e15, scientific
+/// notation outside (so 1e300 is not 301 digits and 1e-300 not 0.000…).
+#[must_use]
+pub fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&x.abs()) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// A number to `digits` decimals, or to that many significant digits in scientific notation
+/// where fixed decimals would show only zeros or far too many digits.
+fn fixed(x: f64, digits: usize) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&x.abs()) {
+        format!("{x:.digits$}")
+    } else {
+        format!("{x:.digits$e}")
+    }
+}
+
 /// `{mu = 1.5, sigma = 2}` from a JSON object.
 fn compact(v: &Value) -> String {
     match v {
@@ -237,7 +265,31 @@ fn compact(v: &Value) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| format!("{f:.10}")),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| fixed(f, 10)),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers_read_back_exactly_without_runs_of_zeros() {
+        for (x, text) in [
+            (1e300, "1e300"),
+            (1e-300, "1e-300"),
+            (5e-324, "5e-324"),
+            (-2.5e-7, "-2.5e-7"),
+            (0.0, "0"),
+            (-0.25, "-0.25"),
+            (1234.5, "1234.5"),
+            (1e15, "1e15"),
+        ] {
+            assert_eq!(short(x), text);
+            assert_eq!(text.parse::<f64>().ok(), Some(x));
+        }
+        assert_eq!(fixed(1e-300, 3), "1.000e-300");
+        assert_eq!(fixed(2.0, 3), "2.000");
     }
 }

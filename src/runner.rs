@@ -8,7 +8,7 @@ use crate::data::{DataFile, read_data};
 use crate::error::InputError;
 use crate::optim::fit::{Fit, Stopping};
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport};
+use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport, short};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
@@ -16,6 +16,9 @@ use crate::stats::objective::Objective;
 use crate::stats::rng::seeded;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::trace;
+
+mod finite;
+use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
 
 /// What `mlex fit` was asked.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +52,8 @@ fn check_support(family: &dyn Family, data: &DataFile) -> Result<(), InputError>
     for (x, line) in data.values.iter().zip(&data.lines) {
         if !family.in_support(*x) {
             let mut err = InputError::new(format!(
-                "{x} is outside the support of {} ({})",
+                "{} is outside the support of {} ({})",
+                short(*x),
                 family.kind(),
                 family.support()
             ))
@@ -98,19 +102,47 @@ fn model_shape(
     Ok(shape)
 }
 
-/// Starting θ: the user's, checked, or the family's moment estimates.
+/// Why a start could not be used: the user's start is wrong, or the data are beyond what
+/// f64 can fit (the moment estimates or the log-likelihood overflow).
+enum StartError {
+    /// The user's start, with what is wrong with it.
+    Given(String),
+    /// The data, with what overflowed.
+    Data(String),
+}
+
+/// Starting θ: the user's, checked, or the family's moment estimates; either way ℓ and its
+/// gradient must be finite there, or no optimiser can move.
 fn start_point(
     family: &dyn Family,
     sample: &Sample,
     start: Option<&BTreeMap<String, ParamValue>>,
-) -> Result<Vec<f64>, String> {
-    let nat = match start {
-        Some(named) => family.params_from_named(named)?,
-        None => family.start(sample),
+) -> Result<Vec<f64>, StartError> {
+    let nat = if let Some(named) = start {
+        family.params_from_named(named).map_err(StartError::Given)?
+    } else {
+        let nat = family.start(sample);
+        family.check(&nat).map_err(|e| {
+            StartError::Data(format!(
+                "its moment estimates are not a valid θ ({e}): {}",
+                beyond_f64(family, sample)
+            ))
+        })?;
+        nat
     };
-    family
-        .check(&nat)
-        .map_err(|e| format!("the starting point is not valid: {e} (give --start)"))?;
+    let eval = Objective { family, sample }.eval_natural(&nat);
+    if !eval.is_finite() {
+        let why = format!(
+            "at the start {} the log-likelihood is {} and the gradient norm {}",
+            family.params_json(&nat),
+            short(eval.log_likelihood),
+            short(eval.gradient_norm)
+        );
+        return Err(match start {
+            Some(_) => StartError::Given(format!("{why}: choose another start")),
+            None => StartError::Data(format!("{why}: {}", beyond_f64(family, sample))),
+        });
+    }
     Ok(nat)
 }
 
@@ -205,15 +237,26 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let shape = model_shape(kind, req.trials, req.categories, &data.values).map_err(in_file)?;
     let family = kind.build(shape);
     check_support(family.as_ref(), &data)?;
-    let DataFile { values, column, .. } = data;
+    let DataFile { values, column, lines, .. } = data;
+    // Errors about the data as a whole point at the value of most extreme magnitude.
+    let extreme_line = most_extreme(&values).and_then(|i| lines.get(i).copied());
+    let data_err = |msg: String| {
+        let err = in_file(msg);
+        match extreme_line {
+            Some(line) => err.at_line(line),
+            None => err,
+        }
+    };
     let read_seconds = clock.elapsed().as_secs_f64();
     let clock = Instant::now();
     let sample = Sample::new(values);
     if let Some(why) = family.degenerate(&sample) {
         return Err(in_file(why));
     }
-    let start = start_point(family.as_ref(), &sample, req.start.as_ref())
-        .map_err(|e| InputError::new(e).field("--start"))?;
+    let start = start_point(family.as_ref(), &sample, req.start.as_ref()).map_err(|e| match e {
+        StartError::Given(e) => InputError::new(e).field("--start"),
+        StartError::Data(e) => data_err(e),
+    })?;
     let prep_seconds = clock.elapsed().as_secs_f64();
     let settings = Settings {
         kind: req.optimizer.unwrap_or(OptimizerKind::Newton),
@@ -227,6 +270,9 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let (fitted, reason) = optimise(family.as_ref(), &sample, start, settings, &stopping);
     let timing = Timing { read_seconds, prepare_seconds: prep_seconds, fit_seconds: 0.0 };
     let mut rep = report(family.as_ref(), &sample, &fitted, reason, timing, req.trajectory);
+    if let Some(what) = first_non_finite(&rep) {
+        return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
+    }
     rep.data = Some(DataReport { file: req.data.display().to_string(), column });
     Ok(rep)
 }
@@ -258,16 +304,20 @@ pub struct Prepared {
     pub prep_seconds: f64,
 }
 
+/// An error about a scenario's model or data, found after parsing: it points at the line of
+/// `model.family`, the only place known by then.
+fn scenario_err(scenario: &Scenario, msg: String) -> InputError {
+    let err = InputError::new(msg).in_file(&scenario.name);
+    match scenario.model_at {
+        Some((line, column)) => err.at_line(line).at_column(column),
+        None => err,
+    }
+}
+
 /// Samples (or reads) a scenario's data and builds its model.
 pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let clock = Instant::now();
-    let scenario_err = |msg: String| {
-        let err = InputError::new(msg).in_file(&scenario.name);
-        match scenario.model_at {
-            Some((line, column)) => err.at_line(line).at_column(column),
-            None => err,
-        }
-    };
+    let scenario_err = |msg: String| scenario_err(scenario, msg);
     let (values, truth) = match &scenario.source {
         Source::Truth { kind, shape, params } => {
             let family = kind.build(*shape);
@@ -292,7 +342,8 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let model = scenario.model.build(shape);
     if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !model.in_support(**x)) {
         return Err(scenario_err(format!(
-            "the data hold {x} (value {}), outside the support of the model {} ({})",
+            "the data hold {} (value {}), outside the support of the model {} ({})",
+            short(*x),
             i + 1,
             model.kind(),
             model.support()
@@ -303,10 +354,15 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let clock = Instant::now();
     let sample = Sample::new(values);
     if let Some(why) = model.degenerate(&sample) {
-        return Err(scenario_err(why));
+        return Err(scenario_err(why).field("model.family"));
     }
-    let start = start_point(model.as_ref(), &sample, scenario.start.as_ref())
-        .map_err(|e| scenario_err(e).field("model.start"))?;
+    let start =
+        start_point(model.as_ref(), &sample, scenario.start.as_ref()).map_err(|e| match e {
+            StartError::Given(e) => scenario_err(e).field("model.start"),
+            StartError::Data(e) => {
+                scenario_err(format!("the sampled data: {e}")).field("model.family")
+            }
+        })?;
     let prep_seconds = clock.elapsed().as_secs_f64();
     Ok(Prepared { sample, model, truth, start, read_seconds, prep_seconds })
 }
@@ -331,11 +387,44 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);
+        if decomposition.cross_entropy == f64::INFINITY {
+            return Err(scenario_err(
+                scenario,
+                format!(
+                    "the truth {} puts mass where the fitted {} has density 0 or one below the \
+                     smallest f64 (its support: {}), so H(p, q) and D(p‖q) are infinite: choose \
+                     a model whose support holds the truth's, or a truth nearer the model",
+                    truth.family().kind(),
+                    model.kind(),
+                    model.support()
+                ),
+            )
+            .field("model.family"));
+        }
+        if !(decomposition.truth_entropy.is_finite() && decomposition.kl_divergence.is_finite()) {
+            return Err(scenario_err(
+                scenario,
+                format!(
+                    "the truth {} {}: its entropy and D(p‖q) cannot be computed in 64-bit \
+                     floating point (its quantiles or densities overflow); choose parameters \
+                     nearer 1",
+                    truth.family().kind(),
+                    truth.family().params_json(truth.params())
+                ),
+            )
+            .field("truth.params"));
+        }
         rep.truth = Some(TruthReport {
             family: truth.family().kind().name().to_string(),
             params: truth.family().params_json(truth.params()),
             decomposition,
         });
+    }
+    if let Some(what) = first_non_finite(&rep) {
+        let msg = non_finite_message(model, &prepared.sample, &what);
+        return Err(
+            scenario_err(scenario, format!("the sampled data: {msg}")).field("model.family")
+        );
     }
     Ok(rep)
 }

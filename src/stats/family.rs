@@ -314,7 +314,7 @@ pub trait Family: fmt::Debug + Send + Sync {
                 "all {} values equal {}: the maximum-likelihood scale is 0, so {} cannot be fitted \
                  (the data need some spread)",
                 sample.len(),
-                st.min,
+                crate::report::short(st.min),
                 self.kind()
             )
         })
@@ -416,13 +416,17 @@ pub(crate) fn positive(name: &str, x: f64) -> Result<(), String> {
     if x.is_finite() && x > 0.0 {
         Ok(())
     } else {
-        Err(format!("{name} must be a finite number > 0, got {x}"))
+        Err(format!("{name} must be a finite number > 0, got {}", crate::report::short(x)))
     }
 }
 
 /// Requires `x` to be finite.
 pub(crate) fn finite(name: &str, x: f64) -> Result<(), String> {
-    if x.is_finite() { Ok(()) } else { Err(format!("{name} must be a finite number, got {x}")) }
+    if x.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("{name} must be a finite number, got {}", crate::report::short(x)))
+    }
 }
 
 /// Requires 0 < p < 1: at 0 or 1 the log-likelihood is −∞ for any data of the other kind
@@ -431,7 +435,7 @@ pub(crate) fn probability(name: &str, p: f64) -> Result<(), String> {
     if p > 0.0 && p < 1.0 {
         Ok(())
     } else {
-        Err(format!("{name} must lie strictly between 0 and 1, got {p}"))
+        Err(format!("{name} must lie strictly between 0 and 1, got {}", crate::report::short(p)))
     }
 }
 

@@ -54,7 +54,10 @@ impl Family for Categorical {
             return Err(format!("p must list {} probabilities, got {}", self.k, nat.len()));
         }
         if let Some((j, p)) = nat.iter().enumerate().find(|(_, p)| !(**p > 0.0 && **p < 1.0)) {
-            return Err(format!("p[{j}] must lie strictly between 0 and 1, got {p}"));
+            return Err(format!(
+                "p[{j}] must lie strictly between 0 and 1, got {}",
+                crate::report::short(*p)
+            ));
         }
         let total = sum(nat.iter().copied());
         if (total - 1.0).abs() > SUM_TOLERANCE {

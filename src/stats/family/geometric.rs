@@ -41,7 +41,10 @@ impl Family for Geometric {
         // A smaller p means a mean above 10^4 trials, whose probability table (used to
         // integrate against it as the truth) would run to millions of entries.
         if nat[0] < MIN_P {
-            return Err(format!("p must be at least {MIN_P}, got {}", nat[0]));
+            return Err(format!(
+                "p must be at least {MIN_P}, got {}",
+                crate::report::short(nat[0])
+            ));
         }
         Ok(())
     }

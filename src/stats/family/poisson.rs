@@ -51,7 +51,10 @@ impl Family for Poisson {
         // Beyond this the sampler's range (1.8e19) and any probability table are exceeded
         // long before counts of that size make sense.
         if nat[0] > MAX_LAMBDA {
-            return Err(format!("lambda must be at most {MAX_LAMBDA:e}, got {}", nat[0]));
+            return Err(format!(
+                "lambda must be at most {MAX_LAMBDA:e}, got {}",
+                crate::report::short(nat[0])
+            ));
         }
         Ok(())
     }

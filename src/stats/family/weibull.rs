@@ -2,7 +2,6 @@
 //! beyond the data itself, so every evaluation is a pass over the sample.
 
 use rand_distr::Distribution as _;
-use statrs::distribution::Continuous as _;
 use statrs::function::gamma::gamma;
 
 use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
@@ -49,7 +48,13 @@ impl Family for Weibull {
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
-        statrs::distribution::Weibull::new(nat[0], nat[1]).expect(CHECKED).ln_pdf(x)
+        if !self.in_support(x) {
+            return f64::NEG_INFINITY;
+        }
+        // In terms of r = ln(x / scale), as the score is: statrs forms scale^shape, which
+        // overflows for a scale of 1e300 and turns the density into NaN.
+        let (k, r) = (nat[0], (x / nat[1]).ln());
+        k.ln() - nat[1].ln() + (k - 1.0) * r - (k * r).exp()
     }
 
     fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {

@@ -24,7 +24,8 @@ pub(super) fn for_each_data_line<R: Read>(
     mut on_line: impl FnMut(usize, &str) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
     let chunk = chunk.max(1);
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk);
+    // Grown by `read_to_end` as needed, so a short input costs no full chunk.
+    let mut buf: Vec<u8> = Vec::new();
     // 1-based number of the line that starts `buf`.
     let mut line = 1;
     let mut at_start = true;

@@ -6,8 +6,8 @@
 //! becomes one [`InputError`] naming the file, the 1-based line and, for CSV, the column,
 //! so the message alone is enough to fix the file; no input makes this module panic.
 //!
-//! The file is read in chunks of [`text::CHUNK`] bytes in one pass, so reading holds the
-//! numbers, a compact [`LineMap`] and one chunk, never the whole file.
+//! The file is read in one pass, 1 MiB at a time, so reading holds the numbers, a compact
+//! [`LineMap`] and one chunk, never the whole file.
 
 mod columns;
 mod line_map;

@@ -20,7 +20,7 @@ struct Checkpoint {
     offset: usize,
 }
 
-/// The 1-based file line of every value, built by [`LineMapBuilder`].
+/// The 1-based file line of every value, built while the file is read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LineMap {
     /// The runs, each as LEB128 (lines skipped before it, values in it).

@@ -5,117 +5,163 @@
 //! index. Blank lines and lines starting with `#` are skipped in both forms. Every fault
 //! becomes one [`InputError`] naming the file, the 1-based line and, for CSV, the column,
 //! so the message alone is enough to fix the file; no input makes this module panic.
+//!
+//! The file is read in one pass, 1 MiB at a time, so reading holds the numbers, a compact
+//! [`LineMap`] and one chunk, never the whole file.
 
+mod columns;
+mod line_map;
+mod number;
+mod text;
+
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
+use columns::{Header, fields, unquote_value};
+pub use line_map::LineMap;
+use line_map::LineMapBuilder;
+use number::parse_number;
 
 /// Longest excerpt of offending text quoted in a message, in characters: enough to
 /// recognise the line, short enough that a binary file does not flood the terminal.
 const QUOTE_LIMIT: usize = 40;
 
-/// Header names listed in a message before the list is cut short.
-const LIST_LIMIT: usize = 20;
-
 /// The message for a file that holds nothing to fit.
 const NO_NUMBERS: &str = "no numbers found (blank lines and lines starting with # are skipped)";
 
-/// Numbers read from a data file, each with the 1-based line it came from.
+/// Numbers read from a data file, each tied to the 1-based line it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataFile {
     /// The file the numbers came from.
     pub path: PathBuf,
     /// The numbers in file order, all finite.
     pub values: Vec<f64>,
-    /// `lines[i]` is the 1-based file line of `values[i]`.
-    pub lines: Vec<usize>,
+    /// The file line of each value.
+    pub lines: LineMap,
     /// The CSV column used (its header name), `None` for plain files.
     pub column: Option<String>,
 }
 
+impl DataFile {
+    /// The 1-based file line of `values[index]`.
+    ///
+    /// # Panics
+    /// If `index` is out of range, like `values[index]`.
+    #[must_use]
+    pub fn line_of(&self, index: usize) -> usize {
+        self.lines.line_of(index)
+    }
+}
+
 /// Reads the data file at `path` and parses it, taking `column` from it if it is CSV.
 pub fn read_data(path: &Path, column: Option<&str>) -> Result<DataFile, InputError> {
-    let bytes = std::fs::read(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| InputError::new(format!("cannot read: {e}")).in_file(path))?;
-    parse_data(&bytes, path, column)
+    parse_reader(file, path, column, text::CHUNK)
 }
 
 /// Parses the contents of a data file; `path` only names the file in the result and errors.
 pub fn parse_data(bytes: &[u8], path: &Path, column: Option<&str>) -> Result<DataFile, InputError> {
+    parse_reader(bytes, path, column, text::CHUNK)
+}
+
+/// Parses a data file read from `reader` `chunk` bytes at a time; the result does not
+/// depend on `chunk`, which only bounds the memory used beyond the numbers themselves.
+pub fn parse_reader<R: Read>(
+    reader: R,
+    path: &Path,
+    column: Option<&str>,
+    chunk: usize,
+) -> Result<DataFile, InputError> {
+    let mut numbers =
+        Numbers { column, form: None, values: Vec::new(), lines: LineMapBuilder::default() };
     // Errors are built without the file and get it here, so none can miss it.
-    let parsed = decode(bytes).and_then(|text| parse_text(text, column));
+    let parsed = text::for_each_data_line(reader, chunk, |line, text| numbers.line(line, text))
+        .and_then(|()| numbers.finish());
     match parsed {
-        Ok(Parsed { values, lines, column }) => {
+        Ok((values, lines, column)) => {
             Ok(DataFile { path: path.to_path_buf(), values, lines, column })
         }
         Err(e) => Err(e.in_file(path)),
     }
 }
 
-/// What a file yields before it is tied to its path.
-struct Parsed {
+/// The form of a file, known from its first data line.
+enum Form {
+    /// One number per line.
+    Plain,
+    /// CSV rows, read in column `index` of `header`, named `label` in messages.
+    Csv { header: Header, index: usize, label: String },
+}
+
+/// The numbers read so far, and how to read the next line.
+struct Numbers<'c> {
+    /// The `--column` asked for.
+    column: Option<&'c str>,
+    /// `None` until the first data line.
+    form: Option<Form>,
+    /// The numbers so far.
     values: Vec<f64>,
-    lines: Vec<usize>,
-    column: Option<String>,
+    /// Their lines.
+    lines: LineMapBuilder,
 }
 
-/// Checks the bytes are UTF-8 text, pointing at the first bad byte if not.
-fn decode(bytes: &[u8]) -> Result<&str, InputError> {
-    // Windows tools often save UTF-16; saying so beats a puzzling "invalid UTF-8".
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(InputError::new(
-            "the file is UTF-16 text; save it as UTF-8 (or plain ASCII) text",
-        )
-        .at_line(1));
+impl Numbers<'_> {
+    /// Reads one trimmed data line, the first deciding between plain and CSV form.
+    fn line(&mut self, line: usize, text: &str) -> Result<(), InputError> {
+        let value = match &self.form {
+            Some(Form::Plain) => plain_value(line, text, self.values.is_empty())?,
+            Some(Form::Csv { header, index, label }) => {
+                csv_value(header, *index, label, line, text)?
+            }
+            None => {
+                self.form = Some(self.decide(line, text)?);
+                if let Some(Form::Plain) = self.form {
+                    plain_value(line, text, true)?
+                } else {
+                    return Ok(());
+                }
+            }
+        };
+        self.values.push(value);
+        self.lines.push(line);
+        Ok(())
     }
-    match std::str::from_utf8(bytes) {
-        // Spreadsheet exports start with a byte-order mark that would spoil the first name.
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            // n newlines make n + 1 pieces, and the last piece is the bad line.
-            let line = good.split(|&b| b == b'\n').count();
-            let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            // The prefix is valid by construction, so the column counts characters.
-            let column = std::str::from_utf8(&good[start..]).map_or(1, |s| s.chars().count() + 1);
-            let byte = bytes.get(good.len()).copied().unwrap_or_default();
-            Err(InputError::new(format!(
-                "not valid UTF-8 text (byte 0x{byte:02X}); a data file must be plain text"
-            ))
-            .at_line(line)
-            .at_column(column))
+
+    /// The form of a file whose first data line is `text`, on `line`.
+    fn decide(&self, line: usize, text: &str) -> Result<Form, InputError> {
+        if starts_like_number(text) {
+            if self.column.is_some_and(|c| !is_index_one(c)) {
+                return Err(InputError::new(
+                    "the file has no header row (its first line is a number), so it has no named \
+                     columns: leave out --column to read its one column",
+                )
+                .at_line(line)
+                .field("--column"));
+            }
+            Ok(Form::Plain)
+        } else {
+            let header = Header::parse(line, text)?;
+            let index = header.choose(self.column)?;
+            let label = header.label(index);
+            Ok(Form::Csv { header, index, label })
         }
     }
-}
 
-/// The lines that hold data, trimmed, each with its 1-based line number in the file.
-fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines().enumerate().filter_map(|(i, line)| {
-        let line = line.trim();
-        (!line.is_empty() && !line.starts_with('#')).then_some((i + 1, line))
-    })
-}
-
-/// Decides between plain and CSV form from the first data line, then reads the numbers.
-fn parse_text(text: &str, column: Option<&str>) -> Result<Parsed, InputError> {
-    let mut rows = content_lines(text);
-    let Some((first_line, first)) = rows.next() else {
-        return Err(InputError::new(NO_NUMBERS));
-    };
-    if starts_like_number(first) {
-        if column.is_some_and(|c| !is_index_one(c)) {
-            return Err(InputError::new(
-                "the file has no header row (its first line is a number), so it has no named \
-                 columns: leave out --column to read its one column",
-            )
-            .at_line(first_line)
-            .field("--column"));
-        }
-        read_plain(std::iter::once((first_line, first)).chain(rows))
-    } else {
-        let header = Header::parse(first_line, first)?;
-        let index = header.choose(column)?;
-        read_column(&header, index, rows)
+    /// The numbers with their lines and CSV column name, once every line is read.
+    fn finish(self) -> Result<(Vec<f64>, LineMap, Option<String>), InputError> {
+        let Self { form, mut values, lines, .. } = self;
+        let column = match form {
+            None => return Err(InputError::new(NO_NUMBERS)),
+            Some(Form::Plain) => None,
+            Some(Form::Csv { label, .. }) if values.is_empty() => {
+                return Err(InputError::new(NO_NUMBERS).field(label));
+            }
+            Some(Form::Csv { header, index, .. }) => header.names.get(index).cloned(),
+        };
+        values.shrink_to_fit();
+        Ok((values, lines.finish(), column))
     }
 }
 
@@ -146,129 +192,61 @@ fn is_all_digits(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Reads a file of one number per line.
-fn read_plain<'a>(rows: impl Iterator<Item = (usize, &'a str)>) -> Result<Parsed, InputError> {
-    let mut values = Vec::new();
-    let mut lines = Vec::new();
-    for (line, text) in rows {
-        let value = parse_number(text).map_err(|bad| {
-            let hint = if values.is_empty() {
-                " (a header row naming the column must not start with a digit)"
-            } else if text.contains(|c: char| c.is_whitespace() || c == ';') {
-                " (a plain data file has one number per line; for several columns use CSV with a header)"
-            } else {
-                ""
-            };
-            InputError::new(bad.message(text, hint)).at_line(line)
-        })?;
-        values.push(value);
-        lines.push(line);
-    }
-    Ok(Parsed { values, lines, column: None })
+/// The number on `line` of a plain file; `first` when no number came before it.
+fn plain_value(line: usize, text: &str, first: bool) -> Result<f64, InputError> {
+    parse_number(text).map_err(|bad| {
+        let hint = if first {
+            " (a header row naming the column must not start with a digit)"
+        } else if text.contains(|c: char| c.is_whitespace() || c == ';') {
+            " (a plain data file has one number per line; for several columns use CSV with a header)"
+        } else {
+            ""
+        };
+        InputError::new(bad.message(text, hint)).at_line(line)
+    })
 }
 
-/// Reads column `index` of the CSV rows that follow `header`.
-fn read_column<'a>(
+/// The number in column `index` (named `label`) of the CSV `row` on `line`.
+fn csv_value(
     header: &Header,
     index: usize,
-    rows: impl Iterator<Item = (usize, &'a str)>,
-) -> Result<Parsed, InputError> {
+    label: &str,
+    line: usize,
+    row: &str,
+) -> Result<f64, InputError> {
     let width = header.names.len();
-    let label = header.label(index);
-    let mut values = Vec::new();
-    let mut lines = Vec::new();
-    for (line, row) in rows {
-        // One pass finds the chosen field and counts the rest, so a row is never collected.
-        let mut count = 0;
-        let mut chosen = None;
-        for (i, field) in fields(row).enumerate() {
-            if i == index {
-                chosen = Some(field);
-            }
-            count += 1;
+    // One pass finds the chosen field and counts the rest, so a row is never collected.
+    let mut count = 0;
+    let mut chosen = None;
+    for (i, field) in fields(row).enumerate() {
+        if i == index {
+            chosen = Some(field);
         }
-        let raw = match chosen {
-            Some(raw) if count == width => raw,
-            _ => {
-                return Err(InputError::new(format!(
-                    "this row has {} but the header (line {}) has {}",
-                    plural(count, "field"),
-                    header.line,
-                    plural(width, "column")
-                ))
-                .at_line(line));
-            }
-        };
-        let text = unquote_value(raw);
-        if text.is_empty() {
-            return Err(InputError::new("empty value; every row needs a number in this column")
-                .at_line(line)
-                .field(label));
+        count += 1;
+    }
+    let raw = match chosen {
+        Some(raw) if count == width => raw,
+        _ => {
+            return Err(InputError::new(format!(
+                "this row has {} but the header (line {}) has {}",
+                plural(count, "field"),
+                header.line,
+                plural(width, "column")
+            ))
+            .at_line(line));
         }
-        let value = parse_number(text).map_err(|bad| {
-            let hint = if text.contains([';', '\t']) {
-                " (columns must be separated by commas)"
-            } else {
-                ""
-            };
-            InputError::new(bad.message(text, hint)).at_line(line).field(label.clone())
-        })?;
-        values.push(value);
-        lines.push(line);
+    };
+    let text = unquote_value(raw);
+    if text.is_empty() {
+        return Err(InputError::new("empty value; every row needs a number in this column")
+            .at_line(line)
+            .field(label));
     }
-    if values.is_empty() {
-        return Err(InputError::new(NO_NUMBERS).field(label));
-    }
-    Ok(Parsed { values, lines, column: header.names.get(index).cloned() })
-}
-
-/// Why a piece of text is not a number that can be fitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BadNumber {
-    /// Not a number at all.
-    NotNumber,
-    /// Spelled `nan`.
-    NaN,
-    /// Spelled `inf` or `infinity`.
-    Infinite,
-    /// A finite spelling beyond the range of `f64`, such as `1e400`.
-    Overflow,
-}
-
-impl BadNumber {
-    /// The message for `text`, with `hint` (empty, or starting with a space) after the
-    /// "not a number" case only: the other cases are already specific.
-    fn message(self, text: &str, hint: &str) -> String {
-        let quoted = quote(text);
-        match self {
-            Self::NotNumber => format!("{quoted} is not a number{hint}"),
-            Self::NaN => "NaN is not a number that can be fitted".to_owned(),
-            Self::Infinite => format!("{quoted}: infinite values cannot be fitted"),
-            Self::Overflow => {
-                format!(
-                    "{quoted} is too large for a 64-bit float (the largest magnitude is about 1.8e308)"
-                )
-            }
-        }
-    }
-}
-
-/// Parses one trimmed value, refusing everything that is not finite.
-fn parse_number(text: &str) -> Result<f64, BadNumber> {
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(v) if v.is_nan() => Err(BadNumber::NaN),
-        // Rust reads both `inf` and `1e400` as infinity; only the spelling tells them apart.
-        Ok(_) => {
-            let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
-            if unsigned.eq_ignore_ascii_case("inf") || unsigned.eq_ignore_ascii_case("infinity") {
-                Err(BadNumber::Infinite)
-            } else {
-                Err(BadNumber::Overflow)
-            }
-        }
-        Err(_) => Err(BadNumber::NotNumber),
-    }
+    parse_number(text).map_err(|bad| {
+        let hint =
+            if text.contains([';', '\t']) { " (columns must be separated by commas)" } else { "" };
+        InputError::new(bad.message(text, hint)).at_line(line).field(label)
+    })
 }
 
 /// Quotes `text` for a message, escaping control characters and cutting it short.
@@ -282,148 +260,6 @@ fn quote(text: &str) -> String {
 /// `n` followed by `noun`, plural when `n` is not 1.
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
-}
-
-/// The comma-separated fields of one line, raw: untrimmed and with any quotes.
-///
-/// Commas inside double quotes do not split, so a quoted header name may hold one.
-fn fields(line: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(line);
-    std::iter::from_fn(move || {
-        let text = rest?;
-        let mut quoted = false;
-        for (i, b) in text.bytes().enumerate() {
-            match b {
-                b'"' => quoted = !quoted,
-                // Splitting at an ASCII byte always lands on a character boundary.
-                b',' if !quoted => {
-                    rest = Some(&text[i + 1..]);
-                    return Some(&text[..i]);
-                }
-                _ => {}
-            }
-        }
-        rest = None;
-        Some(text)
-    })
-}
-
-/// A data field without surrounding whitespace and quotes, since some tools quote numbers.
-fn unquote_value(raw: &str) -> &str {
-    let field = raw.trim();
-    match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
-        Some(inner) => inner.trim(),
-        None => field,
-    }
-}
-
-/// The header row of a CSV data file.
-struct Header {
-    /// 1-based line of the header in the file.
-    line: usize,
-    /// Column names, trimmed and unquoted.
-    names: Vec<String>,
-}
-
-impl Header {
-    /// Splits the header row on `line` into column names.
-    fn parse(line: usize, text: &str) -> Result<Self, InputError> {
-        let mut names = Vec::new();
-        let mut all_bare_numbers = true;
-        for raw in fields(text) {
-            let field = raw.trim();
-            let name = if let Some(rest) = field.strip_prefix('"') {
-                all_bare_numbers = false;
-                let Some(inner) = rest.strip_suffix('"') else {
-                    return Err(InputError::new(format!(
-                        "unclosed double quote in the header field {}",
-                        quote(field)
-                    ))
-                    .at_line(line));
-                };
-                inner.trim().replace("\"\"", "\"")
-            } else {
-                all_bare_numbers &= field.parse::<f64>().is_ok();
-                field.to_owned()
-            };
-            names.push(name);
-        }
-        // A header of numbers is a headerless CSV or numbers written with a decimal comma;
-        // taking it as names would drop a row of data.
-        if all_bare_numbers {
-            return Err(InputError::new(format!(
-                "the first line {} holds numbers, not a header: a CSV data file needs a header \
-                 row naming its columns (and a plain file takes one number per line, written \
-                 with a decimal point, not a comma)",
-                quote(text)
-            ))
-            .at_line(line));
-        }
-        Ok(Self { line, names })
-    }
-
-    /// The index of the column that `--column` picks: by exact name first, then by number.
-    fn choose(&self, column: Option<&str>) -> Result<usize, InputError> {
-        let width = self.names.len();
-        let Some(wanted) = column else {
-            if width == 1 {
-                return Ok(0);
-            }
-            return Err(InputError::new(format!(
-                "the header has {width} columns ({}); pick one with --column NAME or --column NUMBER",
-                self.listing()
-            ))
-            .at_line(self.line));
-        };
-        let fail = |message: String| InputError::new(message).at_line(self.line).field("--column");
-        let mut matches =
-            self.names.iter().enumerate().filter(|(_, name)| *name == wanted).map(|(i, _)| i);
-        match (matches.next(), matches.next()) {
-            (Some(index), None) => return Ok(index),
-            (Some(a), Some(b)) => {
-                return Err(fail(format!(
-                    "the header has more than one column named {} (columns {} and {}); pick one by number",
-                    quote(wanted),
-                    a + 1,
-                    b + 1
-                )));
-            }
-            _ => {}
-        }
-        if is_all_digits(wanted) {
-            return match wanted.parse::<usize>() {
-                Ok(n) if (1..=width).contains(&n) => Ok(n - 1),
-                _ => Err(fail(format!(
-                    "there is no column {wanted}: columns are numbered from 1 to {width} ({})",
-                    self.listing()
-                ))),
-            };
-        }
-        Err(fail(format!("no column named {}; the header has {}", quote(wanted), self.listing())))
-    }
-
-    /// The columns as `1 "time", 2 "x"`, cut short when there are many.
-    fn listing(&self) -> String {
-        let mut parts: Vec<String> = self
-            .names
-            .iter()
-            .take(LIST_LIMIT)
-            .enumerate()
-            .map(|(i, name)| format!("{} {}", i + 1, quote(name)))
-            .collect();
-        if self.names.len() > LIST_LIMIT {
-            parts.push(format!("... ({} columns in all)", self.names.len()));
-        }
-        parts.join(", ")
-    }
-
-    /// How messages name column `index`: its header name, or its number if the name is empty.
-    fn label(&self, index: usize) -> String {
-        match self.names.get(index) {
-            Some(name) if !name.is_empty() => name.clone(),
-            _ => format!("column {}", index + 1),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -453,6 +289,10 @@ mod tests {
         }
     }
 
+    fn lines_of(data: &DataFile) -> Vec<usize> {
+        (0..data.values.len()).map(|i| data.line_of(i)).collect()
+    }
+
     fn assert_has(message: &str, parts: &[&str]) {
         for part in parts {
             assert!(message.contains(part), "{message:?} lacks {part:?}");
@@ -463,7 +303,7 @@ mod tests {
     fn plain_numbers_keep_their_file_lines() {
         let data = ok("# weights\n\n1.5\n  +2e-3  \n\t-4\n# end\n\n7.", None);
         assert_eq!(data.values, vec![1.5, 2e-3, -4.0, 7.0]);
-        assert_eq!(data.lines, vec![3, 4, 5, 8]);
+        assert_eq!(lines_of(&data), vec![3, 4, 5, 8]);
         assert_eq!(data.column, None);
         assert_eq!(data.path, PathBuf::from("d.txt"));
     }
@@ -472,14 +312,14 @@ mod tests {
     fn crlf_lines_are_read() {
         let data = ok("1\r\n2.5\r\n\r\n# c\r\n3\r\n", None);
         assert_eq!(data.values, vec![1.0, 2.5, 3.0]);
-        assert_eq!(data.lines, vec![1, 2, 5]);
+        assert_eq!(lines_of(&data), vec![1, 2, 5]);
     }
 
     #[test]
     fn indented_comments_and_a_byte_order_mark_are_skipped() {
         let data = ok("\u{feff}  # note\n5\n   # more\n6\n", None);
         assert_eq!(data.values, vec![5.0, 6.0]);
-        assert_eq!(data.lines, vec![2, 4]);
+        assert_eq!(lines_of(&data), vec![2, 4]);
     }
 
     #[test]
@@ -493,7 +333,7 @@ mod tests {
     fn csv_column_by_name() {
         let data = ok("# run 3\ntime, x ,y\n\n0,1.5,10\n# skipped\n1,2.5,20\r\n", Some("x"));
         assert_eq!(data.values, vec![1.5, 2.5]);
-        assert_eq!(data.lines, vec![4, 6]);
+        assert_eq!(lines_of(&data), vec![4, 6]);
         assert_eq!(data.column.as_deref(), Some("x"));
     }
 
@@ -529,7 +369,7 @@ mod tests {
     fn single_column_csv_needs_no_column_flag() {
         let data = ok("height\n1.70\n1.82\n", None);
         assert_eq!(data.values, vec![1.70, 1.82]);
-        assert_eq!(data.lines, vec![2, 3]);
+        assert_eq!(lines_of(&data), vec![2, 3]);
         assert_eq!(data.column.as_deref(), Some("height"));
     }
 
@@ -552,7 +392,7 @@ mod tests {
         let data = ok(&text, None);
         assert_eq!(data.values.len(), 200_000);
         assert_eq!(data.values[199_999].to_bits(), 199_999.25_f64.to_bits());
-        assert_eq!(data.lines[199_999], 200_000);
+        assert_eq!(data.line_of(199_999), 200_000);
     }
 
     #[test]
@@ -748,9 +588,10 @@ mod tests {
             Ok(data) => {
                 prop_assert!(!data.values.is_empty());
                 prop_assert_eq!(data.values.len(), data.lines.len());
+                let lines = lines_of(data);
                 prop_assert!(data.values.iter().all(|v| v.is_finite()));
-                prop_assert!(data.lines.windows(2).all(|w| w[0] < w[1]));
-                prop_assert!(data.lines.first().is_some_and(|&l| l >= 1));
+                prop_assert!(lines.windows(2).all(|w| w[0] < w[1]));
+                prop_assert!(lines.first().is_some_and(|&l| l >= 1));
             }
             Err(e) => prop_assert_eq!(e.file.as_deref(), Some(Path::new("d.txt"))),
         }
@@ -794,8 +635,8 @@ mod tests {
             }
             let data = parse_data(text.as_bytes(), Path::new("d.txt"), None).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let expected: Vec<f64> = rows.iter().map(|&(v, _)| v).collect();
-            prop_assert_eq!(data.values, expected);
-            prop_assert_eq!(data.lines, expected_lines);
+            prop_assert_eq!(&data.values, &expected);
+            prop_assert_eq!(lines_of(&data), expected_lines);
         }
     }
 }

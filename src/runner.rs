@@ -49,23 +49,21 @@ pub struct FitRequest {
 
 /// Checks every value against the model's support, naming the line of the first outsider.
 fn check_support(family: &dyn Family, data: &DataFile) -> Result<(), InputError> {
-    for (x, line) in data.values.iter().zip(&data.lines) {
-        if !family.in_support(*x) {
-            let mut err = InputError::new(format!(
-                "{} is outside the support of {} ({})",
-                short(*x),
-                family.kind(),
-                family.support()
-            ))
-            .in_file(&data.path)
-            .at_line(*line);
-            if let Some(c) = &data.column {
-                err = err.field(c.clone());
-            }
-            return Err(err);
-        }
+    let Some(index) = data.values.iter().position(|x| !family.in_support(*x)) else {
+        return Ok(());
+    };
+    let mut err = InputError::new(format!(
+        "{} is outside the support of {} ({})",
+        short(data.values[index]),
+        family.kind(),
+        family.support()
+    ))
+    .in_file(&data.path)
+    .at_line(data.line_of(index));
+    if let Some(c) = &data.column {
+        err = err.field(c.clone());
     }
-    Ok(())
+    Err(err)
 }
 
 /// Binomial's n and categorical's k for a model fitted to `values`.
@@ -239,7 +237,7 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     check_support(family.as_ref(), &data)?;
     let DataFile { values, column, lines, .. } = data;
     // Errors about the data as a whole point at the value of most extreme magnitude.
-    let extreme_line = most_extreme(&values).and_then(|i| lines.get(i).copied());
+    let extreme_line = most_extreme(&values).map(|i| lines.line_of(i));
     let data_err = |msg: String| {
         let err = in_file(msg);
         match extreme_line {

@@ -219,7 +219,10 @@ impl Report {
         row("f32 product zero", at(u.f32_zero_at));
         row(
             "timing",
-            format!("read {:.6} s, fit {:.6} s", self.timing.read_seconds, self.timing.fit_seconds),
+            format!(
+                "read {:.6} s, prepare {:.6} s, fit {:.6} s",
+                self.timing.read_seconds, self.timing.prepare_seconds, self.timing.fit_seconds
+            ),
         );
         let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         let mut out = String::new();

@@ -9,6 +9,9 @@ use super::vmath;
 /// enough for any count data, small enough that the tally stays cheap.
 const MAX_DISTINCT_COUNTS: usize = 1 << 16;
 
+/// Values kept by [`Sample::rough_quantiles`].
+const ROUGH_SIZE: usize = 1 << 20;
+
 /// 2^52.
 const TWO52: f64 = 4_503_599_627_370_496.0;
 
@@ -93,6 +96,21 @@ impl Sample {
     pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
         let mut scratch = self.values.clone();
         qs.iter().map(|&q| quantile_select(&mut scratch, q)).collect()
+    }
+
+    /// Quantiles of at most 2^20 evenly strided values: close enough for a starting point,
+    /// and a large sample is not copied whole (which would double its memory).
+    #[must_use]
+    pub fn rough_quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        let mut scratch = self.rough_subsample();
+        qs.iter().map(|&q| quantile_select(&mut scratch, q)).collect()
+    }
+
+    /// Every k-th value, k chosen so that at most 2^20 remain (all of a smaller sample).
+    #[must_use]
+    pub fn rough_subsample(&self) -> Vec<f64> {
+        let stride = self.values.len().div_ceil(ROUGH_SIZE).max(1);
+        self.values.iter().step_by(stride).copied().collect()
     }
 
     /// The empirical distribution p̂ of whole-number data: (value, count / m).
@@ -350,6 +368,8 @@ mod tests {
         let sample = Sample::new(values);
         for q in [0.0, 0.001, 0.25, 0.3333, 0.5, 0.75, 0.999, 1.0] {
             assert_eq!(sample.quantile(q), quantile_sorted(&sorted, q), "q = {q}");
+            // Below 2^20 values the rough quantiles use every value.
+            assert_eq!(sample.rough_quantiles(&[q])[0], sample.quantile(q), "q = {q}");
         }
     }
 }

@@ -79,7 +79,7 @@ impl Family for Cauchy {
 
     fn start(&self, sample: &Sample) -> Vec<f64> {
         // Robust moments: the median, and half the interquartile range (exact for Cauchy).
-        let q = sample.quantiles(&[0.25, 0.5, 0.75]);
+        let q = sample.rough_quantiles(&[0.25, 0.5, 0.75]);
         let iqr = q[2] - q[0];
         let scale =
             if iqr > 0.0 { iqr / 2.0 } else { sample.stats().x.variance().sqrt().max(1e-3) };

@@ -133,7 +133,7 @@ impl Family for NormalMixture {
     fn start(&self, sample: &Sample) -> Vec<f64> {
         // Split at the median: each half's mean and spread start one component, so the two
         // start apart and the optimiser does not begin on the symmetric saddle.
-        let med = sample.median();
+        let med = sample.rough_quantiles(&[0.5])[0];
         let spread = sample.stats().x.variance().sqrt().max(1e-3);
         let xs = sample.values();
         // Moments of each half straight from the data, with no copy of it.

@@ -110,8 +110,11 @@ impl Family for StudentT {
     fn start(&self, sample: &Sample) -> Vec<f64> {
         // The median and the normal-consistent MAD are robust to the heavy tails; df 5 is a
         // middle-of-the-road tail weight the optimiser then moves.
-        let med = sample.median();
-        let mut dev: Vec<f64> = sample.values().iter().map(|x| (x - med).abs()).collect();
+        let mut dev = sample.rough_subsample();
+        let med = quantile_select(&mut dev, 0.5);
+        for x in &mut dev {
+            *x = (*x - med).abs();
+        }
         let mad = quantile_select(&mut dev, 0.5) * 1.482_602_218_505_602;
         let scale = if mad > 0.0 { mad } else { sample.stats().x.variance().sqrt().max(1e-3) };
         vec![5.0, med, scale]

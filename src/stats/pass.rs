@@ -27,6 +27,10 @@ const BLOCKS_PER_TASK: usize = 128;
 
 /// The per-point terms of a pass: K numbers from each x, each summed over the sample.
 pub trait Terms<const K: usize>: Sync {
+    /// Bit k set: term k is summed with TwoSum compensation by [`sums_compensated`]; terms
+    /// that cannot cancel (squares, counts, rounding residuals) are cheaper left plain.
+    const COMPENSATED: u32 = u32::MAX;
+
     /// The K terms contributed by one point.
     fn terms(&self, x: f64) -> [f64; K];
 }
@@ -112,7 +116,7 @@ fn block_sums<const K: usize, T: Terms<K>, const C: bool>(xs: &[f64], terms: &T)
         for (lane, &x) in chunk.iter().enumerate() {
             let t = terms.terms(x);
             for k in 0..K {
-                if C {
+                if C && (T::COMPENSATED >> k) & 1 == 1 {
                     let (s, e) = two_sum(sum[k][lane], t[k]);
                     sum[k][lane] = s;
                     err[k][lane] += e;

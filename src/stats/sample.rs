@@ -1,6 +1,8 @@
 //! A sample of numbers and the sufficient statistics computed once when it is made, so that
 //! families with sufficient statistics evaluate the likelihood in O(1) per step.
 
+use std::sync::OnceLock;
+
 use super::pass;
 use super::sums::{Moments, Neumaier, two_sum};
 use super::vmath;
@@ -23,6 +25,16 @@ const DENSE_RANGE: f64 = (1u64 << 20) as f64;
 pub struct Sample {
     values: Vec<f64>,
     stats: Stats,
+    /// Statistics of ln x and ln(1 − x), made on first use: only the families on (0, ∞)
+    /// and (0, 1) need them, and a logarithm a point is most of a pass's cost.
+    logs: OnceLock<Logs>,
+}
+
+/// The logarithmic statistics, each present only when defined for every value.
+#[derive(Debug, Clone, Copy)]
+struct Logs {
+    ln_x: Option<Moments>,
+    sum_ln_1mx: Option<f64>,
 }
 
 /// Statistics of a sample, each present only when it is defined for every value.
@@ -34,10 +46,6 @@ pub struct Stats {
     pub min: f64,
     /// Largest value.
     pub max: f64,
-    /// Moments of ln x, when every x > 0.
-    pub ln_x: Option<Moments>,
-    /// Σ ln(1 − x), when every x < 1 (and > 0: it is only used together with `ln_x`).
-    pub sum_ln_1mx: Option<f64>,
     /// Sorted (value, count) pairs, when every x is a whole number and there are few
     /// distinct values.
     pub counts: Option<Vec<(i64, u64)>>,
@@ -51,7 +59,30 @@ impl Sample {
     #[must_use]
     pub fn new(values: Vec<f64>) -> Self {
         let stats = Stats::of(&values);
-        Self { values, stats }
+        Self { values, stats, logs: OnceLock::new() }
+    }
+
+    /// Moments of ln x, when every x > 0 (computed on first use).
+    #[must_use]
+    pub fn ln_x(&self) -> Option<Moments> {
+        self.logs().ln_x
+    }
+
+    /// Σ ln(1 − x), when every x lies in (0, 1) (computed on first use).
+    #[must_use]
+    pub fn sum_ln_1mx(&self) -> Option<f64> {
+        self.logs().sum_ln_1mx
+    }
+
+    fn logs(&self) -> &Logs {
+        self.logs.get_or_init(|| {
+            let (min, max) = (self.stats.min, self.stats.max);
+            let ln_x = (min > 0.0).then(|| moments::<true>(&self.values).1);
+            // ln(1 − x) as ln_1p(−x), which keeps x near 0 precise.
+            let sum_ln_1mx =
+                (min > 0.0 && max < 1.0).then(|| pass::sums_compensated(&self.values, &Ln1m)[0]);
+            Logs { ln_x, sum_ln_1mx }
+        })
     }
 
     /// The values, in their original order.
@@ -156,18 +187,9 @@ pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
 impl Stats {
     fn of(values: &[f64]) -> Self {
         let (min, max) = min_max(values);
-        // ln x joins the same two passes as x when every x > 0.
-        let (x, ln_x, whole) = if min > 0.0 {
-            let (x, ln_x, whole) = moments::<true>(values);
-            (x, Some(ln_x), whole)
-        } else {
-            let (x, _, whole) = moments::<false>(values);
-            (x, None, whole)
-        };
-        // ln(1 − x) for x in (0, 1): computed as ln_1p(−x), which keeps x near 0 precise.
-        let sum_ln_1mx = (min > 0.0 && max < 1.0).then(|| pass::sums_compensated(values, &Ln1m)[0]);
+        let (x, _, whole) = moments::<false>(values);
         let counts = if whole { tally(values, min, max) } else { None };
-        Self { x, min, max, ln_x, sum_ln_1mx, counts, whole }
+        Self { x, min, max, counts, whole }
     }
 
     /// Count of values equal to `k` (0 when not whole-number data).
@@ -228,6 +250,9 @@ fn moments<const LOG: bool>(values: &[f64]) -> (Moments, Moments, bool) {
 struct Totals<const LOG: bool>;
 
 impl<const LOG: bool> pass::Terms<3> for Totals<LOG> {
+    // The count of non-whole values is exact without help.
+    const COMPENSATED: u32 = 0b011;
+
     #[inline(always)]
     fn terms(&self, x: f64) -> [f64; 3] {
         // Below 2^52, adding 2^52 rounds |x| to a whole number (the spacing there is 1), and
@@ -248,6 +273,9 @@ struct Deviations<const LOG: bool> {
 }
 
 impl<const LOG: bool> pass::Terms<6> for Deviations<LOG> {
+    // Only the deviations can cancel; squares are positive and the residuals e are tiny.
+    const COMPENSATED: u32 = 0b01_0010;
+
     #[inline(always)]
     fn terms(&self, x: f64) -> [f64; 6] {
         let (d, e) = two_sum(x, -self.x);
@@ -303,9 +331,9 @@ mod tests {
         assert_eq!(st.min, 0.125);
         assert_eq!(st.max, 0.5);
         assert!(st.counts.is_none());
-        let ln = st.ln_x.expect("positive data has ln moments");
+        let ln = s.ln_x().expect("positive data has ln moments");
         assert!((ln.sum - (0.5f64.ln() + 2.0 * 0.25f64.ln() + 0.125f64.ln())).abs() < 1e-15);
-        let l1m = st.sum_ln_1mx.expect("data in (0,1)");
+        let l1m = s.sum_ln_1mx().expect("data in (0,1)");
         assert!((l1m - (0.5f64.ln() + 2.0 * 0.75f64.ln() + 0.875f64.ln())).abs() < 1e-15);
         assert_eq!(s.median(), 0.25);
         assert_eq!(s.quantiles(&[0.0, 1.0, 0.5]), [0.125, 0.5, 0.25]);
@@ -317,7 +345,7 @@ mod tests {
         assert_eq!(s.stats().counts, Some(vec![(0, 1), (1, 1), (3, 2)]));
         assert_eq!(s.stats().count_of(3), 2);
         assert_eq!(s.stats().count_of(2), 0);
-        assert!(s.stats().ln_x.is_none());
+        assert!(s.ln_x().is_none());
         assert_eq!(s.empirical_pmf().expect("counts")[2], (3, 0.5));
     }
 

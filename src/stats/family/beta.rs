@@ -65,8 +65,7 @@ impl Family for Beta {
             return f64::NEG_INFINITY;
         }
         let (a, b) = (nat[0], nat[1]);
-        let st = sample.stats();
-        let (Some(ln_x), Some(ln_1mx)) = (st.ln_x, st.sum_ln_1mx) else {
+        let (Some(ln_x), Some(ln_1mx)) = (sample.ln_x(), sample.sum_ln_1mx()) else {
             return f64::NEG_INFINITY;
         };
         -(sample.len() as f64) * ln_beta(a, b) + (a - 1.0) * ln_x.sum + (b - 1.0) * ln_1mx
@@ -74,11 +73,10 @@ impl Family for Beta {
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
         let (a, b) = (nat[0], nat[1]);
-        let st = sample.stats();
         let n = sample.len() as f64;
         let psi_ab = digamma(a + b);
-        let sum_ln = st.ln_x.map_or(f64::NAN, |m| m.sum);
-        let sum_ln_1m = st.sum_ln_1mx.unwrap_or(f64::NAN);
+        let sum_ln = sample.ln_x().map_or(f64::NAN, |m| m.sum);
+        let sum_ln_1m = sample.sum_ln_1mx().unwrap_or(f64::NAN);
         grad[0] = a * (sum_ln - n * (digamma(a) - psi_ab));
         grad[1] = b * (sum_ln_1m - n * (digamma(b) - psi_ab));
     }

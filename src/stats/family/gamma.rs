@@ -64,7 +64,7 @@ impl Family for Gamma {
         }
         let (a, b) = (nat[0], nat[1]);
         let st = sample.stats();
-        let Some(ln_x) = st.ln_x else { return f64::NEG_INFINITY };
+        let Some(ln_x) = sample.ln_x() else { return f64::NEG_INFINITY };
         let n = sample.len() as f64;
         n * (a * b.ln() - ln_gamma(a)) + (a - 1.0) * ln_x.sum - b * st.x.sum
     }
@@ -73,7 +73,7 @@ impl Family for Gamma {
         let (a, b) = (nat[0], nat[1]);
         let st = sample.stats();
         let n = sample.len() as f64;
-        let sum_ln = st.ln_x.map_or(f64::NAN, |m| m.sum);
+        let sum_ln = sample.ln_x().map_or(f64::NAN, |m| m.sum);
         grad[0] = a * (n * (b.ln() - digamma(a)) + sum_ln);
         grad[1] = n * a - b * st.x.sum;
     }

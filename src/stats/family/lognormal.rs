@@ -57,12 +57,12 @@ impl Family for LogNormal {
         if !self.supports(sample.stats()) {
             return f64::NEG_INFINITY;
         }
-        let Some(ln_x) = sample.stats().ln_x else { return f64::NEG_INFINITY };
+        let Some(ln_x) = sample.ln_x() else { return f64::NEG_INFINITY };
         normal_ll_from_moments(&ln_x, nat[0], nat[1]).0 - ln_x.sum
     }
 
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
-        match sample.stats().ln_x {
+        match sample.ln_x() {
             Some(ln_x) => grad.copy_from_slice(&normal_ll_from_moments(&ln_x, nat[0], nat[1]).1),
             None => grad.fill(f64::NAN),
         }
@@ -74,7 +74,7 @@ impl Family for LogNormal {
     }
 
     fn closed_form_mle(&self, sample: &Sample) -> Option<Vec<f64>> {
-        sample.stats().ln_x.map(|m| vec![m.mean, m.variance().sqrt()])
+        sample.ln_x().map(|m| vec![m.mean, m.variance().sqrt()])
     }
 
     fn start(&self, sample: &Sample) -> Vec<f64> {

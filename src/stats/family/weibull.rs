@@ -99,7 +99,7 @@ impl Family for Weibull {
 
     fn start(&self, sample: &Sample) -> Vec<f64> {
         // ln X is Gumbel-distributed with sd π/(k√6) and mean ln λ − γ/k.
-        match sample.stats().ln_x {
+        match sample.ln_x() {
             Some(m) if m.m2 > 0.0 => {
                 let k = std::f64::consts::PI / (m.variance().sqrt() * 6f64.sqrt());
                 vec![k, (m.mean + EULER_GAMMA / k).exp()]

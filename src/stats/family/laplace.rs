@@ -55,16 +55,7 @@ impl Family for Laplace {
 
     fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
         let d = x - nat[0];
-        // At a kink (x = loc) the zero subgradient is taken, so the exact median of an
-        // odd-sized sample has a zero gradient.
-        let sign = if d > 0.0 {
-            1.0
-        } else if d < 0.0 {
-            -1.0
-        } else {
-            0.0
-        };
-        grad[0] += sign / nat[1];
+        grad[0] += kink_sign(d) / nat[1];
         grad[1] += d.abs() / nat[1] - 1.0;
     }
 
@@ -141,13 +132,19 @@ impl pass::Terms<2> for Terms {
     fn terms(&self, x: f64) -> [f64; 2] {
         let d = x - self.loc;
         // Signs are ±1 and 0, so their sum is exact in f64 far beyond any sample size.
-        let sign = if d > 0.0 {
-            1.0
-        } else if d < 0.0 {
-            -1.0
-        } else {
-            0.0
-        };
-        [d.abs(), sign]
+        [d.abs(), kink_sign(d)]
+    }
+}
+
+/// The sign of x − loc, with the zero subgradient at a kink (x = loc), so the exact median
+/// of an odd-sized sample has a zero gradient.
+#[inline(always)]
+fn kink_sign(d: f64) -> f64 {
+    if d > 0.0 {
+        1.0
+    } else if d < 0.0 {
+        -1.0
+    } else {
+        0.0
     }
 }

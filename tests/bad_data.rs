@@ -1,8 +1,10 @@
 //! Every bad data file gets one clear message naming the file, the line and what is wrong,
 //! and exit status 2, from the real binary. One case per file in tests/bad_data/.
 
+mod run;
+
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
 /// (file, extra arguments, line the message must name or None, words it must contain).
 const CASES: &[(&str, &[&str], Option<usize>, &str)] = &[
@@ -98,18 +100,9 @@ const CASES: &[(&str, &[&str], Option<usize>, &str)] = &[
 
 fn run_fit(file: &str, args: &[&str]) -> (i32, String, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_data").join(file);
-    let out = Command::new(env!("CARGO_BIN_EXE_mlex"))
-        .arg("fit")
-        .arg("--data")
-        .arg(&path)
-        .args(args)
-        .output()
-        .expect("the mlex binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut argv = vec![OsStr::new("fit"), "--data".as_ref(), path.as_os_str()];
+    argv.extend(args.iter().map(OsStr::new));
+    run::mlex_in(Path::new("."), argv)
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! also runs `prepare`, so model/data conflicts are caught). One case per file in
 //! tests/bad_scenarios/. Then a property test: nothing fed to the loader makes it panic.
 
+mod run;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -307,17 +309,7 @@ fn corpus() -> std::path::PathBuf {
 
 /// Runs `mlex check FILE` inside the corpus folder, so messages name the bare file.
 fn check(file: &str) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlex"))
-        .current_dir(corpus())
-        .arg("check")
-        .arg(file)
-        .output()
-        .expect("the mlex binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run::mlex_in(&corpus(), ["check", file])
 }
 
 #[test]

@@ -1,21 +1,12 @@
 //! The command-line contract through the real binary: JSON field names, formats, presets,
 //! `scenarios` and `check`.
 
-use std::process::Command;
+mod run;
 
 use serde_json::Value;
 
 fn mlex(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("the mlex binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run::mlex_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 fn json(args: &[&str]) -> Value {

@@ -4,8 +4,9 @@
 //! by number, table and CSV searched for NaN and inf) or exits 2 with one message naming the
 //! file and, where one value is at fault, its line. Never a panic.
 
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use mlex::runner::{FitRequest, fit_file};
 use serde_json::Value;
@@ -46,12 +47,7 @@ fn has_non_finite_word(text: &str) -> bool {
 }
 
 fn mlex(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlex")).args(args).output().expect("mlex runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run::mlex_in(Path::new("."), args)
 }
 
 /// What a case must end in.

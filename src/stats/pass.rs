@@ -70,19 +70,6 @@ fn run<const K: usize, T: Terms<K>, const C: bool>(xs: &[f64], terms: &T) -> [f6
     acc.map(|a| a.total())
 }
 
-/// The same sums with one plain loop and per-term compensation: the reference the fast
-/// path is tested against.
-#[must_use]
-pub fn sums_plain<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K] {
-    let mut acc = [Neumaier::new(); K];
-    for &x in xs {
-        for (a, t) in acc.iter_mut().zip(terms.terms(x)) {
-            a.add(t);
-        }
-    }
-    acc.map(|a| a.total())
-}
-
 /// The block sums of a run of points, computed under whatever instruction set pulp found.
 struct Blocks<'a, const K: usize, T, const C: bool> {
     xs: &'a [f64],
@@ -148,6 +135,18 @@ fn block_sums<const K: usize, T: Terms<K>, const C: bool>(xs: &[f64], terms: &T)
 mod tests {
     use super::*;
     use crate::stats::vmath;
+
+    /// The same sums with one plain loop and per-term compensation: the reference the fast
+    /// path is tested against.
+    fn sums_plain<const K: usize, T: Terms<K>>(xs: &[f64], terms: &T) -> [f64; K] {
+        let mut acc = [Neumaier::new(); K];
+        for &x in xs {
+            for (a, t) in acc.iter_mut().zip(terms.terms(x)) {
+                a.add(t);
+            }
+        }
+        acc.map(|a| a.total())
+    }
 
     struct LnAndSquare;
     impl Terms<2> for LnAndSquare {

@@ -66,9 +66,6 @@ impl Family for Weibull {
     }
 
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {
-        if !self.supports(sample.stats()) {
-            return f64::NEG_INFINITY;
-        }
         let mut grad = [0.0; 2];
         self.value_and_gradient(nat, sample, &mut grad)
     }

@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mlex::stats::family::FamilyKind;
 use mlex::stats::pass::{self, Terms};
 use mlex::stats::rng::seeded;
@@ -46,8 +46,20 @@ fn passes(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("sum_ln/vectorised", threads), |b| {
             pool.install(|| b.iter(|| pass::sums(black_box(&positive), &Ln)));
         });
+        // The copy each sample takes ownership of is made outside the timing.
         group.bench_function(BenchmarkId::new("sample_statistics", threads), |b| {
-            pool.install(|| b.iter(|| Sample::new(black_box(positive.clone()))));
+            pool.install(|| {
+                b.iter_batched(|| positive.clone(), Sample::new, BatchSize::LargeInput);
+            });
+        });
+        group.bench_function(BenchmarkId::new("ln_statistics", threads), |b| {
+            pool.install(|| {
+                b.iter_batched(
+                    || Sample::new(positive.clone()),
+                    |s| black_box(s.ln_x()),
+                    BatchSize::LargeInput,
+                );
+            });
         });
     }
     for kind in [

@@ -12,7 +12,7 @@ use mlex::stats::sample::Sample;
 use mlex::stats::sums::{Moments, Neumaier};
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{Float as _, Signed, ToPrimitive, Zero};
 use rand::RngExt as _;
 
 /// Relative error allowed on a mean: a few ulps (the compensated sum is correctly rounded
@@ -47,19 +47,40 @@ fn to_f64(r: &BigRational) -> f64 {
     r.to_f64().expect("the exact value is a finite number")
 }
 
+/// x = m · 2^e exactly.
+fn decode(x: f64) -> (BigInt, i32) {
+    let (mantissa, exponent, sign) = x.integer_decode();
+    (BigInt::from(mantissa) * i32::from(sign), i32::from(exponent))
+}
+
+/// Σ m · 2^e exactly: integers shifted to the smallest exponent and added (far faster
+/// than adding rationals one by one, which matters for samples of 10^5 values).
+fn exact_total(terms: Vec<(BigInt, i32)>) -> BigRational {
+    let Some(low) = terms.iter().map(|&(_, e)| e).min() else {
+        return BigRational::zero();
+    };
+    let total: BigInt = terms.into_iter().map(|(m, e)| m << (e - low) as usize).sum();
+    let scale = BigInt::from(1) << low.unsigned_abs() as usize;
+    if low < 0 { BigRational::new(total, scale) } else { BigRational::from_integer(total * scale) }
+}
+
 /// Exact Σx.
 fn exact_sum(xs: &[f64]) -> BigRational {
-    xs.iter().fold(BigRational::zero(), |acc, &x| acc + rat(x))
+    exact_total(xs.iter().map(|&x| decode(x)).collect())
 }
 
 /// Exact mean and exact Σ(x − mean)² (= Σx² − (Σx)²/n, exactly).
 fn exact_moments(xs: &[f64]) -> (BigRational, BigRational) {
     let n = BigRational::from_integer(BigInt::from(xs.len()));
     let sum = exact_sum(xs);
-    let sum_sq = xs.iter().fold(BigRational::zero(), |acc, &x| {
-        let r = rat(x);
-        acc + &r * &r
-    });
+    let sum_sq = exact_total(
+        xs.iter()
+            .map(|&x| {
+                let (m, e) = decode(x);
+                (&m * &m, 2 * e)
+            })
+            .collect(),
+    );
     let mean = &sum / &n;
     let m2 = sum_sq - &sum * &sum / &n;
     (mean, m2)
@@ -160,7 +181,8 @@ fn mean_of_values_spanning_six_hundred_decades() {
     let e_sum = rel_error(m.sum, &exact);
     assert!(e_sum <= SUM_REL_TOL, "sum rel {e_sum:e}");
     let s = Sample::new(xs);
-    assert_eq!(s.stats().x.mean, m.mean, "Sample::new uses the same moments");
+    let e_sample = rel_error(s.stats().x.mean, &(&exact / &n));
+    assert!(e_sample <= MEAN_REL_TOL, "Sample::new mean rel {e_sample:e}");
 }
 
 #[test]
@@ -197,6 +219,92 @@ fn mean_under_catastrophic_cancellation() {
     // mean comes out as 1/3 + (2/3)/3 = 5/9.
     check_moments("(1e16, 1, -1e16)", &[1e16, 1.0, -1e16]);
     check_moments("(1e16, s, -1e16) triples", &cancellation_data());
+}
+
+/// More values than one parallel task holds, so a sample's statistics are summed on
+/// several threads in many blocks.
+const LARGE_N: usize = 300_007;
+
+/// `LARGE_N` values offset + spread·(u − 1/2) + tilt, u uniform: the sample statistics'
+/// one-pass shift is chosen from a subsample of these.
+fn large_data(seed: u64, offset: f64, spread: f64) -> Vec<f64> {
+    let mut rng = seeded(seed);
+    (0..LARGE_N).map(|_| offset + spread * (rng.random::<f64>() - 0.5)).collect()
+}
+
+#[test]
+fn large_samples_keep_mean_and_m2_whatever_their_offset() {
+    // Centred (the shift is 0), slightly off centre (a mean far below the spread), offset by
+    // a few spreads and by 10^9 spreads (the shift is a subsample's mean), negative.
+    for (offset, spread) in [(0.0, 1.0), (1e-4, 2.0), (3.0, 1.0), (1e9, 0.3), (-250.0, 7.0)] {
+        check_moments(&format!("{LARGE_N} values, offset {offset}, spread {spread}"), &{
+            large_data(9, offset, spread)
+        });
+    }
+}
+
+#[test]
+fn a_subsample_that_misleads_the_shift_still_gives_exact_moments() {
+    // Every 293rd value (about what the shift's subsample looks at) is 10^9, the rest
+    // −10^9 + u: the subsample's mean is far from the sample's, so the one-pass sums
+    // cancel and a second pass about the mean takes over.
+    let mut xs = large_data(10, -1e9, 1.0);
+    for x in xs.iter_mut().step_by(293) {
+        *x = 1e9;
+    }
+    check_moments("misleading subsample", &xs);
+    // Outliers the subsample misses entirely, pulling the mean to about 0.
+    let mut xs = large_data(11, 1e6, 1.0);
+    xs[1] = -1e6 * (LARGE_N as f64 - 1.0);
+    check_moments("missed outlier", &xs);
+}
+
+/// Mean and Σ (v − mean)² of ln x by libm's ln and the plain two-pass `Moments::of`: an
+/// implementation independent of the sample's vectorised one-pass logarithms.
+fn libm_ln_moments(xs: &[f64]) -> Moments {
+    Moments::of(|| xs.iter().map(|x| x.ln()))
+}
+
+#[test]
+fn logarithmic_statistics_match_libm_on_large_samples() {
+    // (0, 1) data bring Σ ln(1 − x) too; data near 1 give ln x near 0 (the shift is 0); data
+    // far from 1 give a shifted pass.
+    for (offset, spread) in [(0.5, 0.9), (1.0, 0.02), (1e6, 1e3), (3e-5, 1e-5), (0.999, 1e-3)] {
+        let xs = large_data(12, offset, spread);
+        let sample = Sample::new(xs.clone());
+        let want = libm_ln_moments(&xs);
+        let got = sample.ln_x().expect("positive data");
+        // vmath's ln is within 2 ulp of libm's, so the sums differ by up to about 2 ulp of
+        // Σ |ln x|; m2 by as much of Σ (ln x)² relative to itself.
+        let scale: f64 = xs.iter().map(|x| x.ln().abs()).sum::<f64>() / xs.len() as f64;
+        assert!(
+            (got.mean - want.mean).abs() <= 4.0 * f64::EPSILON * scale,
+            "offset {offset}: mean ln x {} vs libm {}",
+            got.mean,
+            want.mean
+        );
+        let sq_scale: f64 = xs.iter().map(|x| x.ln() * x.ln()).sum();
+        assert!(
+            (got.m2 - want.m2).abs() <= 1e-14 * sq_scale + M2_REL_TOL * want.m2,
+            "offset {offset}: m2 ln x {} vs libm {}",
+            got.m2,
+            want.m2
+        );
+        if offset + spread / 2.0 < 1.0 {
+            let mut acc = Neumaier::new();
+            for &x in &xs {
+                acc.add((-x).ln_1p());
+            }
+            let l1m = sample.sum_ln_1mx().expect("data in (0, 1)");
+            assert!(
+                (l1m - acc.total()).abs() <= 1e-14 * acc.total().abs(),
+                "offset {offset}: Σ ln(1 − x) {l1m} vs libm {}",
+                acc.total()
+            );
+        } else {
+            assert!(sample.sum_ln_1mx().is_none());
+        }
+    }
 }
 
 /// Error bound of compensated (Neumaier, Kahan–Babuška) summation, relative to |S|:

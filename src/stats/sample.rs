@@ -77,11 +77,15 @@ impl Sample {
     fn logs(&self) -> &Logs {
         self.logs.get_or_init(|| {
             let (min, max) = (self.stats.min, self.stats.max);
-            let ln_x = (min > 0.0).then(|| moments::<true>(&self.values).1);
-            // ln(1 − x) as ln_1p(−x), which keeps x near 0 precise.
-            let sum_ln_1mx =
-                (min > 0.0 && max < 1.0).then(|| pass::sums_compensated(&self.values, &Ln1m)[0]);
-            Logs { ln_x, sum_ln_1mx }
+            if min <= 0.0 {
+                return Logs { ln_x: None, sum_ln_1mx: None };
+            }
+            if max < 1.0 {
+                let (ln_x, sum_ln_1mx) = ln_moments::<true>(&self.values);
+                Logs { ln_x: Some(ln_x), sum_ln_1mx: Some(sum_ln_1mx) }
+            } else {
+                Logs { ln_x: Some(ln_moments::<false>(&self.values).0), sum_ln_1mx: None }
+            }
         })
     }
 
@@ -186,8 +190,11 @@ pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
 
 impl Stats {
     fn of(values: &[f64]) -> Self {
-        let (min, max) = min_max(values);
-        let (x, _, whole) = moments::<false>(values);
+        let c = shift(strided(values).copied());
+        let ([sum, dev, err, sq, not_whole], min, max) =
+            pass::sums_and_range(values, &FirstPass { c });
+        let x = finish::<false>(values, sum, c, dev + err, sq);
+        let whole = not_whole == 0.0;
         let counts = if whole { tally(values, min, max) } else { None };
         Self { x, min, max, counts, whole }
     }
@@ -208,93 +215,110 @@ impl Stats {
     }
 }
 
-/// Smallest and largest value (the values are finite, so plain comparisons suffice and
-/// the loop vectorises).
-fn min_max(values: &[f64]) -> (f64, f64) {
-    let mut lo = [f64::INFINITY; pass::LANES];
-    let mut hi = [f64::NEG_INFINITY; pass::LANES];
-    let chunks = values.chunks_exact(pass::LANES);
-    let tail = chunks.remainder();
-    for chunk in chunks {
-        for (lane, &v) in chunk.iter().enumerate() {
-            lo[lane] = if v < lo[lane] { v } else { lo[lane] };
-            hi[lane] = if v > hi[lane] { v } else { hi[lane] };
-        }
+/// Values of the subsample that chooses a pass's shift.
+const SHIFT_SAMPLE: usize = 1024;
+
+/// Every k-th value, k chosen so that about [`SHIFT_SAMPLE`] remain.
+fn strided(values: &[f64]) -> impl Iterator<Item = &f64> + Clone {
+    values.iter().step_by(values.len().div_ceil(SHIFT_SAMPLE).max(1))
+}
+
+/// The shift c for one-pass moments: a subsample's mean when the data sit far from 0
+/// compared with their spread (so the deviations from c are small and m2 does not cancel),
+/// else 0 (then the mean is small next to the spread, and shifting would only add the
+/// shift's rounding to it).
+fn shift(vs: impl Iterator<Item = f64> + Clone) -> f64 {
+    let k = vs.clone().count();
+    if k == 0 {
+        return 0.0;
     }
-    let min = tail.iter().chain(&lo).fold(f64::INFINITY, |a, &v| a.min(v));
-    let max = tail.iter().chain(&hi).fold(f64::NEG_INFINITY, |a, &v| a.max(v));
-    (min, max)
+    let kf = k as f64;
+    // Divided before adding, so values near the largest f64 cannot overflow the total.
+    let mean: f64 = vs.clone().map(|v| v / kf).sum();
+    let sd = (vs.map(|v| (v - mean) * (v - mean) / kf).sum::<f64>()).sqrt();
+    if mean.is_finite() && mean.abs() >= sd { mean } else { 0.0 }
 }
 
-/// Moments of x (and of ln x when LOG), in two compensated passes, and whether every
-/// value is a whole number.
-fn moments<const LOG: bool>(values: &[f64]) -> (Moments, Moments, bool) {
-    let [sum_x, sum_ln, not_whole] = pass::sums_compensated(values, &Totals::<LOG>);
+/// The moments from a one-pass sum about c, or, when [`Moments::from_shifted`] finds
+/// that pass not precise enough, from a second pass about the mean (of x, or of ln x
+/// when LOG).
+fn finish<const LOG: bool>(values: &[f64], sum: f64, c: f64, dev: f64, sq: f64) -> Moments {
     let n = values.len();
-    let centres = Deviations::<LOG> { x: sum_x / n as f64, ln: sum_ln / n as f64 };
-    let [sq_x, d_x, e_x, sq_ln, d_ln, e_ln] = pass::sums_compensated(values, &centres);
-    let residual = |d: f64, e: f64| {
-        let mut acc = Neumaier::new();
-        acc.add(d);
-        acc.add(e);
-        acc.total()
-    };
-    (
-        Moments::from_passes(n, sum_x, sq_x, residual(d_x, e_x)),
-        Moments::from_passes(n, sum_ln, sq_ln, residual(d_ln, e_ln)),
-        not_whole == 0.0,
-    )
+    Moments::from_shifted(n, sum, c, dev, sq).unwrap_or_else(|| {
+        let centre = Deviations::<LOG> { centre: sum / n as f64 };
+        let [sq, d, e] = pass::sums_compensated(values, &centre);
+        let mut residual = Neumaier::new();
+        residual.add(d);
+        residual.add(e);
+        Moments::from_passes(n, sum, sq, residual.total())
+    })
 }
 
-/// First pass: x, ln x (0 unless LOG) and 1 for a value that is not a whole number.
-struct Totals<const LOG: bool>;
+/// The statistics of x in one pass, about a shift c: x; d and e with d + e = x − c exactly
+/// (TwoSum); d²; and 1 for a value that is not a whole number.
+struct FirstPass {
+    c: f64,
+}
 
-impl<const LOG: bool> pass::Terms<3> for Totals<LOG> {
-    // The count of non-whole values is exact without help.
-    const COMPENSATED: u32 = 0b011;
+impl pass::Terms<5> for FirstPass {
+    // Σ x and Σ d can cancel; squares, rounding residuals and counts cannot.
+    const COMPENSATED: u32 = 0b0_0011;
 
     #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 3] {
+    fn terms(&self, x: f64) -> [f64; 5] {
         // Below 2^52, adding 2^52 rounds |x| to a whole number (the spacing there is 1), and
         // a whole |x| comes back unchanged; from 2^52 up every f64 is whole, and 2^53 is
         // where whole numbers stop being held exactly.
         let a = x.abs();
         let whole = if a < TWO52 { (a + TWO52) - TWO52 == a } else { a < 2.0 * TWO52 };
-        [x, if LOG { vmath::ln(x) } else { 0.0 }, if whole { 0.0 } else { 1.0 }]
+        let (d, e) = two_sum(x, -self.c);
+        [x, d, e, d * d, if whole { 0.0 } else { 1.0 }]
     }
 }
 
-/// Second pass, about the first pass's means m: (d², d, e) with d + e = v − m exactly, for
-/// v = x and v = ln x. TwoSum makes each deviation exact, so the residual Σ (v − m) is true
+/// Moments of ln x in one pass (with a second only when the shift was poor), and
+/// Σ ln(1 − x) alongside when L1M (the values then lie in (0, 1)).
+fn ln_moments<const L1M: bool>(values: &[f64]) -> (Moments, f64) {
+    let c = shift(strided(values).map(|x| x.ln()));
+    let [sum, dev, err, sq, ln_1mx] = pass::sums_compensated(values, &LnPass::<L1M> { c });
+    (finish::<true>(values, sum, c, dev + err, sq), ln_1mx)
+}
+
+/// ln x, its deviation d + e from c, d², and ln(1 − x) (0 unless L1M).
+struct LnPass<const L1M: bool> {
+    c: f64,
+}
+
+impl<const L1M: bool> pass::Terms<5> for LnPass<L1M> {
+    // Σ ln x and its deviations can cancel; Σ ln(1 − x) has one sign, but is compensated
+    // for the beta's sake at no real cost next to the logarithms.
+    const COMPENSATED: u32 = 0b1_0011;
+
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 5] {
+        let l = vmath::ln(x);
+        let (d, e) = two_sum(l, -self.c);
+        // ln(1 − x) as ln_1p(−x), which keeps x near 0 precise.
+        [l, d, e, d * d, if L1M { vmath::ln_1p(-x) } else { 0.0 }]
+    }
+}
+
+/// The second pass, about the mean m: (d², d, e) with d + e = v − m exactly, for v = x
+/// (or ln x when LOG). TwoSum makes each deviation exact, so the residual Σ (v − m) is true
 /// even where v dwarfs the mean.
 struct Deviations<const LOG: bool> {
-    x: f64,
-    ln: f64,
+    centre: f64,
 }
 
-impl<const LOG: bool> pass::Terms<6> for Deviations<LOG> {
+impl<const LOG: bool> pass::Terms<3> for Deviations<LOG> {
     // Only the deviations can cancel; squares are positive and the residuals e are tiny.
-    const COMPENSATED: u32 = 0b01_0010;
+    const COMPENSATED: u32 = 0b010;
 
     #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 6] {
-        let (d, e) = two_sum(x, -self.x);
-        if LOG {
-            let (dl, el) = two_sum(vmath::ln(x), -self.ln);
-            [d * d, d, e, dl * dl, dl, el]
-        } else {
-            [d * d, d, e, 0.0, 0.0, 0.0]
-        }
-    }
-}
-
-/// ln(1 − x).
-struct Ln1m;
-
-impl pass::Terms<1> for Ln1m {
-    #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 1] {
-        [vmath::ln_1p(-x)]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        let v = if LOG { vmath::ln(x) } else { x };
+        let (d, e) = two_sum(v, -self.centre);
+        [d * d, d, e]
     }
 }
 

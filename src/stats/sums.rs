@@ -132,6 +132,29 @@ impl Moments {
         Self { n, sum, mean, mean_err: err, m2 }
     }
 
+    /// The moments from one pass about a shift c, with `sum` = Σ v computed directly,
+    /// `dev` = Σ (v − c) (each deviation exact) and `sq` = Σ (v − c)². None when that pass
+    /// cannot be trusted to the precision of the two-pass moments, so a second pass about
+    /// the mean is needed: a sum overflowed; c lies far from the mean compared with the
+    /// spread (Σ (v − c)² more than 4 m2, so computing m2 would cancel two or more bits);
+    /// or c is more than twice the mean in magnitude (the shift's rounding would then be
+    /// large next to the mean itself).
+    #[must_use]
+    pub fn from_shifted(n: usize, sum: f64, c: f64, dev: f64, sq: f64) -> Option<Self> {
+        if n == 0 {
+            return Some(Self::from_passes(0, sum, sq, dev));
+        }
+        let shift = dev / n as f64;
+        let m2 = (sq - dev * shift).max(0.0);
+        let (mean, err) = two_sum(c, shift);
+        let trusted = sum.is_finite()
+            && sq.is_finite()
+            && dev.is_finite()
+            && sq <= 4.0 * m2
+            && c.abs() <= 2.0 * mean.abs();
+        trusted.then_some(Self { n, sum, mean, mean_err: err, m2 })
+    }
+
     /// The maximum-likelihood (divide by n) variance.
     #[must_use]
     pub fn variance(&self) -> f64 {
@@ -175,6 +198,26 @@ mod tests {
         let xs = [1e16, 1.0, -1e16];
         let m = Moments::of(|| xs.iter().copied());
         assert!((m.mean + m.mean_err - 1.0 / 3.0).abs() < 1e-16);
+    }
+
+    #[test]
+    fn a_shifted_pass_is_refused_where_it_would_lose_precision() {
+        // 1, 2, 3 about c: sum 6, mean 2, m2 2; −10, 1, 12: sum 3, mean 1, m2 242.
+        let about = |xs: [f64; 3], c: f64| {
+            let dev: f64 = xs.iter().map(|x| x - c).sum();
+            let sq: f64 = xs.iter().map(|x| (x - c) * (x - c)).sum();
+            Moments::from_shifted(3, xs.iter().sum(), c, dev, sq)
+        };
+        let near = about([1.0, 2.0, 3.0], 2.5).expect("c within the spread");
+        assert_eq!((near.mean, near.m2, near.sum), (2.0, 2.0, 6.0));
+        assert_eq!(about([1.0, 2.0, 3.0], 1.5).map(|m| m.m2), Some(2.0));
+        // Σ (x − 0)² = 14 > 4 · m2: computing m2 would cancel.
+        assert!(about([1.0, 2.0, 3.0], 0.0).is_none());
+        assert_eq!(about([-10.0, 1.0, 12.0], 0.0).map(|m| m.m2), Some(242.0));
+        // Within the spread, but more than twice the mean.
+        assert!(about([-10.0, 1.0, 12.0], 3.0).is_none());
+        assert!(Moments::from_shifted(3, 6.0, 0.0, f64::INFINITY, 1.0).is_none());
+        assert!(Moments::from_shifted(3, 6.0, 0.0, 1.0, f64::INFINITY).is_none());
     }
 
     #[test]

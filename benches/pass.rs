@@ -1,8 +1,9 @@
 //! The per-point pass against its baseline, in ns per point at n = 10^7: Σ ln x with the
 //! scalar libm `ln` (what a plain loop costs) and with the vectorised pass, then the fused
 //! ℓ + gradient pass of each family that needs one, and the one-time statistics of a new
-//! sample; each on one thread and on all cores. Run with `cargo bench --bench pass`; the
-//! numpy figure to set beside these comes from `benches/compare_scipy/run.sh`.
+//! sample and of its logarithms; each on one thread and on all cores. Run with
+//! `cargo bench --bench pass`, or with `benches/pass_vs_numpy.sh`, which also times numpy's
+//! `np.sum(np.log(x))` in the same run and prints the table.
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -234,9 +234,13 @@ impl pass::Terms<6> for Terms {
         let first = a >= b;
         let hi = if first { a } else { b };
         let e = vmath::exp(-(a - b).abs());
-        let inv = 1.0 / (1.0 + e);
+        let u = 1.0 + e;
+        let inv = 1.0 / u;
         let r1 = if first { inv } else { e * inv };
         let r2 = 1.0 - r1;
-        [hi + vmath::ln_1p(e), r1, r1 * z1, r1 * (z1 * z1 - 1.0), r2 * z2, r2 * (z2 * z2 - 1.0)]
+        // ln(1 + e) as ln u corrected for the rounding of u (as vmath::ln_1p does), with
+        // the responsibilities' 1 / u standing in for ln_1p's own division.
+        let ln_1p = vmath::ln(u) - ((u - 1.0) - e) * inv;
+        [hi + ln_1p, r1, r1 * z1, r1 * (z1 * z1 - 1.0), r2 * z2, r2 * (z2 * z2 - 1.0)]
     }
 }

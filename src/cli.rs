@@ -86,7 +86,9 @@ pub enum Command {
         /// Step limit.
         #[arg(long)]
         max_steps: Option<usize>,
-        /// Stop when the gradient norm of the mean log-likelihood is at most this.
+        /// Stop when the gradient norm of the mean log-likelihood is at most this (or, where
+        /// θ runs to the boundary, when the mean log-likelihood is within this of its
+        /// supremum).
         #[arg(long, allow_negative_numbers = true)]
         tolerance: Option<f64>,
         /// Binomial: the fixed number of trials n.

@@ -5,6 +5,7 @@
 //! rules live in [`fit`], apart from the steps.
 
 mod adam;
+pub mod boundary;
 pub mod fit;
 mod gradient_ascent;
 pub mod linalg;

@@ -34,10 +34,16 @@ pub struct Report {
     pub empirical: Option<EmpiricalDecomposition>,
     /// Optimiser iterations taken (accepted and refused).
     pub iterations: usize,
-    /// Whether θ is a maximum (gradient tolerance, or no ascent possible).
+    /// Whether θ is a maximum (gradient tolerance, or no ascent possible). False at the step
+    /// limit, and at the boundary, where ℓ reaches its supremum only as θ leaves the parameter
+    /// space (see `boundary`).
     pub converged: bool,
     /// Which stopping rule ended the run.
     pub stop_reason: String,
+    /// With `stop_reason` "boundary": which parameter runs off to where, and how close ℓ is
+    /// to the supremum it approaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<BoundaryReport>,
     /// ‖∇(ℓ/m)‖ in free coordinates at the end.
     pub gradient_norm: f64,
     /// Optimiser name.
@@ -68,6 +74,20 @@ pub struct Report {
     /// The full trajectory, for CSV.
     #[serde(skip)]
     pub history: Vec<Record>,
+}
+
+/// θ running to the boundary of the parameter space: ℓ is at its supremum to within `gap`, but
+/// no θ attains it, so there is no maximum-likelihood estimate to report as converged.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoundaryReport {
+    /// The natural parameter that runs off.
+    pub parameter: String,
+    /// Where it goes: a number (0, 1) or "inf" / "-inf".
+    pub limit: Value,
+    /// ℓ/m is at most this far below its supremum (the geometric tail of the last gains).
+    pub gap: f64,
+    /// The same for people, e.g. "df → ∞: … (the normal limit of the t) …".
+    pub message: String,
 }
 
 /// Wall-clock timings.
@@ -206,6 +226,9 @@ impl Report {
         }
         row("iterations", format!("{} ({} refused)", self.iterations, self.refused_steps));
         row("converged", format!("{} ({})", self.converged, self.stop_reason));
+        if let Some(b) = &self.boundary {
+            row("boundary", b.message.clone());
+        }
         row("gradient norm", format!("{:.3e}", self.gradient_norm));
         let u = &self.underflow;
         row(

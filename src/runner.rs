@@ -6,9 +6,12 @@ use std::time::Instant;
 
 use crate::data::{DataFile, read_data};
 use crate::error::InputError;
-use crate::optim::fit::{Fit, Stopping};
+use crate::optim::boundary;
+use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::{DataReport, Report, Timing, TrajectoryRow, TruthReport, short};
+use crate::report::{
+    BoundaryReport, DataReport, Report, Timing, TrajectoryRow, TruthReport, short,
+};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
@@ -157,7 +160,7 @@ fn optimise(
     start: Vec<f64>,
     settings: Settings,
     stopping: &Stopping,
-) -> (Fitted, crate::optim::fit::StopReason) {
+) -> (Fitted, StopReason) {
     let objective = Objective { family, sample };
     let clock = Instant::now();
     let mut fit = Fit::new(&objective, &start, settings);
@@ -170,7 +173,7 @@ fn report(
     family: &dyn Family,
     sample: &Sample,
     fitted: &Fitted,
-    reason: crate::optim::fit::StopReason,
+    reason: StopReason,
     timing: Timing,
     trajectory: bool,
 ) -> Report {
@@ -190,6 +193,7 @@ fn report(
         iterations: fitted.fit.iteration(),
         converged: reason.converged(),
         stop_reason: reason.name().to_string(),
+        boundary: boundary_report(family, &fitted.fit, reason),
         gradient_norm: cur.gradient_norm,
         optimizer: fitted.settings.kind.name().to_string(),
         step_size: fitted.fit.optimizer().step_size,
@@ -217,6 +221,24 @@ fn report(
         param_names: family.param_names(),
         history: fitted.fit.history().to_vec(),
     }
+}
+
+/// The boundary section of a report, when the fit stopped there.
+fn boundary_report(family: &dyn Family, fit: &Fit, reason: StopReason) -> Option<BoundaryReport> {
+    let StopReason::Boundary { coordinate, increasing } = reason else { return None };
+    let gap = fit.runaway().map_or(f64::NAN, |r| r.remaining);
+    let limit = family.boundary_limit(&fit.current().free, coordinate, increasing);
+    let value = if limit.value.is_infinite() {
+        serde_json::Value::from(if limit.value > 0.0 { "inf" } else { "-inf" })
+    } else {
+        serde_json::Value::from(limit.value)
+    };
+    Some(BoundaryReport {
+        message: boundary::describe(&limit, gap),
+        parameter: limit.parameter,
+        limit: value,
+        gap,
+    })
 }
 
 /// `mlex fit`: reads a user's numbers and fits a model to them.

@@ -1,9 +1,11 @@
 //! A fit in progress: the current θ, the optimiser's state, the history of every step, and
-//! the stopping rules (gradient tolerance, step limit), kept apart from the steps. The caller
-//! owns the loop: the TUI steps on keys, the headless runner calls [`Fit::run`].
+//! the stopping rules (gradient tolerance, a run to the boundary, step limit), kept apart from
+//! the steps. The caller owns the loop: the TUI steps on keys, the headless runner calls
+//! [`Fit::run`].
 
 use std::fmt;
 
+use super::boundary::{self, Point, Runaway};
 use super::{Optimizer, Refusal, Settings, Step};
 use crate::stats::objective::{Eval, Objective};
 
@@ -12,7 +14,8 @@ use crate::stats::objective::{Eval, Objective};
 pub struct Stopping {
     /// Most optimiser steps (accepted or refused) to take.
     pub max_steps: usize,
-    /// Stop once ‖∇(ℓ/m)‖ is at most this.
+    /// Stop once ‖∇(ℓ/m)‖ is at most this; or, where θ runs to the boundary of the parameter
+    /// space, once ℓ/m is within this of its supremum.
     pub tolerance: f64,
 }
 
@@ -38,15 +41,28 @@ pub enum StopReason {
     /// θ cannot improve at f64 precision: an accepted step left it bit-for-bit unchanged, or
     /// over the last iterations steps were refused and ℓ rose by no more than rounding.
     Stationary,
+    /// θ runs to the boundary of the parameter space: one free coordinate keeps going the same
+    /// way by steps that do not shrink while the gains in ℓ fall geometrically, and their tail
+    /// says ℓ/m is within the tolerance of its supremum (see [`boundary`]). ℓ is at its
+    /// supremum, but no θ attains it: there is no maximum-likelihood estimate in the
+    /// parameter space (a student_t fitted to normal-looking data has df → ∞), so this is not
+    /// convergence.
+    Boundary {
+        /// The free coordinate that runs.
+        coordinate: usize,
+        /// True when it runs to +∞, false for −∞.
+        increasing: bool,
+    },
     /// The step limit was reached first.
     StepLimit,
 }
 
 impl StopReason {
-    /// True when θ is a (local) maximum: every reason but the step limit.
+    /// True when θ is a (local) maximum: every reason but the step limit and the boundary
+    /// (where ℓ reaches its supremum only in the limit, at no θ).
     #[must_use]
     pub fn converged(self) -> bool {
-        !matches!(self, Self::StepLimit)
+        !matches!(self, Self::StepLimit | Self::Boundary { .. })
     }
 
     /// The name used in JSON.
@@ -57,6 +73,7 @@ impl StopReason {
             Self::Kink => "kink",
             Self::NoAscent => "no_ascent",
             Self::Stationary => "stationary",
+            Self::Boundary { .. } => "boundary",
             Self::StepLimit => "step_limit",
         }
     }
@@ -69,6 +86,10 @@ impl fmt::Display for StopReason {
             Self::Kink => "converged: at a kink of the likelihood, the smooth part's gradient within tolerance",
             Self::NoAscent => "converged: no step of any size increases the log-likelihood",
             Self::Stationary => "converged: θ no longer improves at f64 precision",
+            Self::Boundary { .. } => {
+                "not converged: θ runs to the boundary of the parameter space, where ℓ has its \
+                 supremum (reached within tolerance) and no maximum"
+            }
             Self::StepLimit => "not converged: step limit reached",
         })
     }
@@ -143,6 +164,9 @@ pub struct Fit {
     /// The gradient at the previous accepted point, to spot coordinates whose derivative
     /// flips sign from step to step: the signature of chattering across a kink.
     previous_gradient: Vec<f64>,
+    /// The last accepted points since the start, a jump or a change of optimiser, for the
+    /// boundary rule.
+    trail: Vec<Point>,
 }
 
 impl Fit {
@@ -161,9 +185,28 @@ impl Fit {
             stopped: None,
             kinked: vec![false; dim],
             previous_gradient: vec![0.0; dim],
+            trail: Vec::new(),
         };
+        fit.restart_trail();
         fit.record(Event::Start);
         fit
+    }
+
+    /// Starts the boundary rule's trail afresh at the current point: steps of another
+    /// optimiser, or across a jump, do not make one trend.
+    fn restart_trail(&mut self) {
+        self.trail.clear();
+        self.extend_trail();
+    }
+
+    fn extend_trail(&mut self) {
+        if self.trail.len() > boundary::WINDOW {
+            self.trail.remove(0);
+        }
+        self.trail.push(Point {
+            free: self.current.free.clone(),
+            mean_log_likelihood: self.current.mean_log_likelihood,
+        });
     }
 
     fn record(&mut self, event: Event) {
@@ -218,6 +261,7 @@ impl Fit {
     pub fn set_settings(&mut self, settings: Settings) {
         self.optimizer = Optimizer::new(settings, self.current.free.len());
         self.stopped = None;
+        self.restart_trail();
         self.record(Event::Settings);
     }
 
@@ -228,6 +272,7 @@ impl Fit {
         self.current = objective.eval_natural(natural);
         self.stopped = None;
         self.kinked.fill(false);
+        self.restart_trail();
         self.record(Event::Jump);
     }
 
@@ -243,6 +288,7 @@ impl Fit {
                 let stalling = gain.abs() <= 1e-12 * next.mean_log_likelihood.abs().max(1.0);
                 self.previous_gradient = std::mem::take(&mut self.current.gradient);
                 self.current = next;
+                self.extend_trail();
                 self.find_kinks(objective, stalling);
                 Event::Accepted
             }
@@ -327,10 +373,23 @@ impl Fit {
         refused && flat && smallest(window) >= smallest(before)
     }
 
-    /// Whether a stopping rule holds now.
+    /// A free coordinate running to the boundary over the last accepted steps, whatever ℓ/m
+    /// still has to gain (see [`boundary::runaway`]).
+    #[must_use]
+    pub fn runaway(&self) -> Option<Runaway> {
+        boundary::runaway(&self.trail)
+    }
+
+    /// Whether a stopping rule holds now. The boundary comes first: a runaway's gradient also
+    /// fades, and reporting its θ as a maximum would be wrong.
     #[must_use]
     pub fn check(&self, stopping: &Stopping) -> Option<StopReason> {
-        if self.current.gradient_norm <= stopping.tolerance {
+        if let Some(r) = self.runaway()
+            && (r.remaining <= stopping.tolerance
+                || self.current.gradient_norm <= stopping.tolerance)
+        {
+            Some(StopReason::Boundary { coordinate: r.coordinate, increasing: r.increasing })
+        } else if self.current.gradient_norm <= stopping.tolerance {
             Some(StopReason::GradientTolerance)
         } else if self.kinked.iter().any(|k| *k)
             && self.smooth_gradient_norm() <= stopping.tolerance

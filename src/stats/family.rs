@@ -208,6 +208,17 @@ impl Default for Shape {
     }
 }
 
+/// Where a parameter goes when θ runs to the boundary of the parameter space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// The natural parameter's name.
+    pub parameter: String,
+    /// The value it tends to (±∞, 0, or a finite edge such as a probability's 1).
+    pub value: f64,
+    /// What the family becomes in that limit, where it has a name (the t's normal limit).
+    pub meaning: Option<&'static str>,
+}
+
 /// A parameter value as written in a scenario file or on the command line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParamValue {
@@ -304,6 +315,40 @@ pub trait Family: fmt::Debug + Send + Sync {
 
     /// A starting point from the sample's moments (or robust equivalents).
     fn start(&self, sample: &Sample) -> Vec<f64>;
+
+    /// The natural parameter that free coordinate `coordinate` drives to the edge of the
+    /// parameter space as it runs to +∞ (`increasing`) or −∞, and the value it tends to. Free
+    /// coordinate i is natural parameter i through a monotone map (ln, logit, identity), so
+    /// the limit is read off by pushing the coordinate far out: a value that keeps growing
+    /// tends to ±∞, one that keeps shrinking to 0, one that stays put (a logistic's 1) is the
+    /// limit itself.
+    fn boundary_limit(&self, free: &[f64], coordinate: usize, increasing: bool) -> Limit {
+        let sign = if increasing { 1.0 } else { -1.0 };
+        let at = |reach: f64| {
+            let mut u = free.to_vec();
+            u[coordinate] = sign * reach;
+            self.to_natural(&u)[coordinate]
+        };
+        let (near, far) = (at(350.0), at(700.0));
+        let value = if far.abs() >= 1.5 * near.abs() {
+            f64::INFINITY.copysign(far)
+        } else if far.abs() <= near.abs() / 1.5 {
+            0.0
+        } else {
+            far
+        };
+        Limit {
+            parameter: self.param_names()[coordinate].clone(),
+            value,
+            meaning: self.limit_meaning(coordinate, increasing),
+        }
+    }
+
+    /// What the family becomes as free coordinate `coordinate` runs to ±∞, where that limit
+    /// has a name.
+    fn limit_meaning(&self, _coordinate: usize, _increasing: bool) -> Option<&'static str> {
+        None
+    }
 
     /// Why the MLE would sit on the boundary of the parameter space for this sample (all
     /// values equal, say), or None when an interior MLE exists.

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::derived::{DataView, Surface, curve, parameter_ranges, standard_errors};
 use super::export;
 use crate::error::InputError;
+use crate::optim::boundary;
 use crate::optim::fit::{Event, Fit, Record, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
 use crate::runner::{Prepared, prepare};
@@ -33,9 +34,10 @@ const TRACE_BUDGET: Duration = Duration::from_millis(6);
 /// Values traced between looks at the clock.
 const TRACE_CHUNK: usize = 1 << 14;
 /// Time the Newton run that finds the MLE of a model without a closed form may take when a
-/// run is built. Most converge in milliseconds; a model whose MLE lies at the edge of its
-/// space (a t fitted to light-tailed data: df → ∞) never does, and its 200 steps would
-/// freeze the screen, deaf even to Ctrl-C, for seconds (minutes at a million points).
+/// run is built. Most converge in milliseconds; one whose supremum lies at the edge of its
+/// space (a t fitted to light-tailed data: df → ∞) stops at the boundary in about 20 steps.
+/// The budget guards against any run that neither converges nor shows that pattern, whose
+/// 200 steps would freeze the screen, deaf even to Ctrl-C, for seconds.
 const MLE_BUDGET: Duration = Duration::from_secs(1);
 /// The explorer refuses samples larger than this: every frame must stay cheap.
 pub const MAX_TUI_SAMPLE: usize = 1_000_000;
@@ -153,6 +155,8 @@ pub struct Run {
     pub mle_closed_form: bool,
     /// Whether `mle` is a maximum (closed form, or Newton converged within its budget).
     pub mle_converged: bool,
+    /// When Newton at load ran to the boundary instead: which parameter goes where ("df → ∞").
+    pub mle_boundary: Option<String>,
     /// Display ranges of the natural parameters.
     pub ranges: Vec<(f64, f64)>,
     /// Bars and truth curve.
@@ -239,7 +243,7 @@ impl Run {
         let objective = Objective { family: model.as_ref(), sample: &sample };
         let closed = model.closed_form_mle(&sample).filter(|m| model.check(m).is_ok());
         let mle_closed_form = closed.is_some();
-        let (mle, mle_converged) = closed.map_or_else(
+        let ((mle, mle_converged), mle_boundary) = closed.map_or_else(
             || {
                 let from = model.start(&sample);
                 let mut reference = Fit::new(
@@ -258,9 +262,11 @@ impl Run {
                     }
                     reference.step(&objective);
                 };
-                (reference.current().natural.clone(), reason.is_some_and(StopReason::converged))
+                let converged = reason.is_some_and(StopReason::converged);
+                let boundary = reason.and_then(|r| boundary_label(model.as_ref(), &reference, r));
+                ((reference.current().natural.clone(), converged), boundary)
             },
-            |m| (m, true),
+            |m| ((m, true), None),
         );
         let se = standard_errors(&objective, &mle);
         let ranges = parameter_ranges(model.as_ref(), &start, &mle, &se);
@@ -280,6 +286,7 @@ impl Run {
             mle,
             mle_closed_form,
             mle_converged,
+            mle_boundary,
             ranges,
             data_view,
             model_curve: Vec::new(),
@@ -558,6 +565,11 @@ impl App {
                     "θ set to the closed-form MLE".into()
                 } else if self.run.mle_converged {
                     "θ set to the MLE found by Newton's method at load (no closed form)".into()
+                } else if let Some(b) = &self.run.mle_boundary {
+                    format!(
+                        "θ set to where Newton's method stopped at load: there is no MLE, {b} \
+                         (ℓ's supremum is at the boundary of the parameter space)"
+                    )
                 } else {
                     "θ set to where Newton's method got at load without converging: the MLE \
                      may lie at the edge of the parameter space"
@@ -582,11 +594,24 @@ impl App {
         let objective = Objective { family: model.as_ref(), sample };
         let record = fit.step(&objective).clone();
         self.message = describe(&record);
-        if let Some(reason) = fit.check(&self.stopping)
-            && reason.converged()
+        if let Some(reason) = self.run.fit.check(&self.stopping)
+            && (reason.converged() || matches!(reason, StopReason::Boundary { .. }))
         {
-            self.message = format!("{reason} at iteration {}", fit.iteration());
+            let at = self.run.fit.iteration();
+            self.message = format!("{} at iteration {at}", self.stop_text(reason));
         }
+    }
+
+    /// A stop in words; at the boundary, naming the parameter, its limit and the gap to ℓ's
+    /// supremum.
+    #[must_use]
+    pub fn stop_text(&self, reason: StopReason) -> String {
+        let StopReason::Boundary { coordinate, increasing } = reason else {
+            return reason.to_string();
+        };
+        let fit = &self.run.fit;
+        let limit = self.run.model.boundary_limit(&fit.current().free, coordinate, increasing);
+        boundary::describe(&limit, fit.runaway().map_or(f64::NAN, |r| r.remaining))
     }
 
     fn tick(&mut self) {
@@ -610,8 +635,11 @@ impl App {
             }
             if let Some(reason) = stop {
                 self.running = false;
-                self.message =
-                    format!("{reason} at iteration {} (paused)", self.run.fit.iteration());
+                self.message = format!(
+                    "{} at iteration {} (paused)",
+                    self.stop_text(reason),
+                    self.run.fit.iteration()
+                );
             }
             let due = self.last_trace.is_none_or(|t| t.elapsed() >= TRACE_INTERVAL);
             self.after_theta_change(due || !self.running);
@@ -848,6 +876,14 @@ impl App {
     pub fn stop_reason(&self) -> Option<StopReason> {
         self.run.fit.check(&self.stopping)
     }
+}
+
+/// "df → ∞" when `reason` is a run to the boundary.
+#[must_use]
+pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Option<String> {
+    let StopReason::Boundary { coordinate, increasing } = reason else { return None };
+    let limit = model.boundary_limit(&fit.current().free, coordinate, increasing);
+    Some(format!("{} → {}", limit.parameter, boundary::limit_text(limit.value)))
 }
 
 /// Whether a family can be fitted to a sample (support, fixed parts, an interior MLE).

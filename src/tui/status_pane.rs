@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Pane, fmt_num};
+use super::app::{App, Pane, boundary_label, fmt_num};
 use super::theme::Theme;
 use super::view::pane_block;
 
@@ -20,8 +20,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mle: Vec<String> =
         names.iter().zip(&run.mle).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
     let gradient: Vec<String> = cur.gradient.iter().map(|g| fmt_num(*g)).collect();
+    let boundary = app.stop_reason().and_then(|r| boundary_label(run.model.as_ref(), &run.fit, r));
     let (state, style) = match app.stop_reason() {
         Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
+        Some(_) if boundary.is_some() => {
+            (format!("at the boundary: {}", boundary.unwrap_or_default()), theme.warn())
+        }
         Some(r) => (format!("not converged ({})", r.name()), theme.warn()),
         None => ("not converged".to_string(), theme.warn()),
     };
@@ -48,7 +52,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::from(format!(
             "θ: {}   ({} {})",
             theta.join(", "),
-            if run.mle_converged { "MLE" } else { "MLE not reached; Newton's best" },
+            match (&run.mle_boundary, run.mle_converged) {
+                (_, true) => "MLE".to_string(),
+                (Some(b), false) => format!("no MLE, {b}; Newton's best"),
+                (None, false) => "MLE not reached; Newton's best".to_string(),
+            },
             mle.join(", ")
         )),
         Line::from(Span::styled(app.message.clone(), theme.model())),

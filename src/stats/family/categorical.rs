@@ -8,7 +8,7 @@ use rand_distr::Distribution as _;
 use serde_json::Value;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, ParamValue, table_entropy};
+use crate::stats::family::{CHECKED, Family, FamilyKind, Limit, ParamValue, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -140,6 +140,17 @@ impl Family for Categorical {
                 st.min
             )
         })
+    }
+
+    fn boundary_limit(&self, _free: &[f64], coordinate: usize, increasing: bool) -> Limit {
+        // u_j = ln(p_j / p_last): u_j → −∞ forces p_j → 0, and u_j → +∞ forces p_last → 0
+        // (p_last ≤ p_last / p_j); nothing forces p_j → 1 unless every other category empties.
+        let j = if increasing { self.k - 1 } else { coordinate };
+        Limit {
+            parameter: format!("p[{j}]"),
+            value: 0.0,
+            meaning: Some("a category the data never show"),
+        }
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

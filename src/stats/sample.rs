@@ -191,9 +191,8 @@ pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
 impl Stats {
     fn of(values: &[f64]) -> Self {
         let c = shift(strided(values).copied());
-        let ([sum, dev, err, sq, not_whole], min, max) =
-            pass::sums_and_range(values, &FirstPass { c });
-        let x = finish::<false>(values, sum, c, dev + err, sq);
+        let ([sum, dev, sq, not_whole], min, max) = pass::sums_and_range(values, &FirstPass { c });
+        let x = finish::<false>(values, sum, c, dev, sq);
         let whole = not_whole == 0.0;
         let counts = if whole { tally(values, min, max) } else { None };
         Self { x, min, max, counts, whole }
@@ -254,25 +253,27 @@ fn finish<const LOG: bool>(values: &[f64], sum: f64, c: f64, dev: f64, sq: f64) 
     })
 }
 
-/// The statistics of x in one pass, about a shift c: x; d and e with d + e = x − c exactly
-/// (TwoSum); d²; and 1 for a value that is not a whole number.
+/// The statistics of x in one pass, about a shift c: x, d = x − c, d², and 1 for a value
+/// that is not a whole number. Few terms and one compensated: each more costs registers
+/// the loop then spills.
 struct FirstPass {
     c: f64,
 }
 
-impl pass::Terms<5> for FirstPass {
-    // Σ x and Σ d can cancel; squares, rounding residuals and counts cannot.
-    const COMPENSATED: u32 = 0b0_0011;
+impl pass::Terms<4> for FirstPass {
+    // Σ x must be exact for counts (and can cancel); the deviations' sums need not be (see
+    // Moments::from_shifted), squares and counts cannot cancel.
+    const COMPENSATED: u32 = 0b0001;
 
     #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 5] {
+    fn terms(&self, x: f64) -> [f64; 4] {
         // Below 2^52, adding 2^52 rounds |x| to a whole number (the spacing there is 1), and
         // a whole |x| comes back unchanged; from 2^52 up every f64 is whole, and 2^53 is
         // where whole numbers stop being held exactly.
         let a = x.abs();
         let whole = if a < TWO52 { (a + TWO52) - TWO52 == a } else { a < 2.0 * TWO52 };
-        let (d, e) = two_sum(x, -self.c);
-        [x, d, e, d * d, if whole { 0.0 } else { 1.0 }]
+        let d = x - self.c;
+        [x, d, d * d, if whole { 0.0 } else { 1.0 }]
     }
 }
 
@@ -280,26 +281,25 @@ impl pass::Terms<5> for FirstPass {
 /// Σ ln(1 − x) alongside when L1M (the values then lie in (0, 1)).
 fn ln_moments<const L1M: bool>(values: &[f64]) -> (Moments, f64) {
     let c = shift(strided(values).map(|x| x.ln()));
-    let [sum, dev, err, sq, ln_1mx] = pass::sums_compensated(values, &LnPass::<L1M> { c });
-    (finish::<true>(values, sum, c, dev + err, sq), ln_1mx)
+    let [sum, dev, sq, ln_1mx] = pass::sums_compensated(values, &LnPass::<L1M> { c });
+    (finish::<true>(values, sum, c, dev, sq), ln_1mx)
 }
 
-/// ln x, its deviation d + e from c, d², and ln(1 − x) (0 unless L1M).
+/// ln x, its deviation d from c, d², and ln(1 − x) (0 unless L1M).
 struct LnPass<const L1M: bool> {
     c: f64,
 }
 
-impl<const L1M: bool> pass::Terms<5> for LnPass<L1M> {
-    // Σ ln x and its deviations can cancel; Σ ln(1 − x) has one sign, but is compensated
-    // for the beta's sake at no real cost next to the logarithms.
-    const COMPENSATED: u32 = 0b1_0011;
+impl<const L1M: bool> pass::Terms<4> for LnPass<L1M> {
+    // Σ ln x can cancel; Σ ln(1 − x) has one sign and so cannot.
+    const COMPENSATED: u32 = 0b0001;
 
     #[inline(always)]
-    fn terms(&self, x: f64) -> [f64; 5] {
+    fn terms(&self, x: f64) -> [f64; 4] {
         let l = vmath::ln(x);
-        let (d, e) = two_sum(l, -self.c);
+        let d = l - self.c;
         // ln(1 − x) as ln_1p(−x), which keeps x near 0 precise.
-        [l, d, e, d * d, if L1M { vmath::ln_1p(-x) } else { 0.0 }]
+        [l, d, d * d, if L1M { vmath::ln_1p(-x) } else { 0.0 }]
     }
 }
 

@@ -132,18 +132,22 @@ impl Moments {
         Self { n, sum, mean, mean_err: err, m2 }
     }
 
-    /// The moments from one pass about a shift c, with `sum` = Σ v computed directly,
-    /// `dev` = Σ (v − c) (each deviation exact) and `sq` = Σ (v − c)². None when that pass
-    /// cannot be trusted to the precision of the two-pass moments, so a second pass about
-    /// the mean is needed: a sum overflowed; c lies far from the mean compared with the
-    /// spread (Σ (v − c)² more than 4 m2, so computing m2 would cancel two or more bits);
-    /// or c is more than twice the mean in magnitude (the shift's rounding would then be
-    /// large next to the mean itself).
+    /// The moments from one pass about a shift c, with `sum` = Σ v (compensated),
+    /// `dev` = Σ (v − c) and `sq` = Σ (v − c)² (plain sums of the rounded deviations: their
+    /// rounding is of the order of the spread's, far below what either the mean or m2 can
+    /// notice once c is trusted). With c = 0 the mean comes from `sum` itself.
+    ///
+    /// None when that pass cannot be trusted to the precision of the two-pass moments, so a
+    /// second pass about the mean is needed: a sum overflowed; c lies far from the mean
+    /// compared with the spread (Σ (v − c)² more than 4 m2, so computing m2 would cancel two
+    /// or more bits); or c is more than twice the mean in magnitude (the deviations' rounding
+    /// would then be large next to the mean itself).
     #[must_use]
     pub fn from_shifted(n: usize, sum: f64, c: f64, dev: f64, sq: f64) -> Option<Self> {
         if n == 0 {
             return Some(Self::from_passes(0, sum, sq, dev));
         }
+        let dev = if c == 0.0 { sum } else { dev };
         let shift = dev / n as f64;
         let m2 = (sq - dev * shift).max(0.0);
         let (mean, err) = two_sum(c, shift);

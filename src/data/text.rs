@@ -14,14 +14,15 @@ use crate::error::InputError;
 /// Bytes read from the file at a time.
 pub(super) const CHUNK: usize = 1 << 20;
 
-/// Calls `on_line(line, text)` for every line of `reader` that holds data, in order: `text`
-/// is the line trimmed, `line` its 1-based number; blank lines and lines starting with `#`
-/// are skipped. Stops calling after the first error `on_line` returns, and returns that
-/// error, unless the rest of the file is not UTF-8 or cannot be read.
-pub(super) fn for_each_data_line<R: Read>(
+/// Calls `on_piece(line, piece)` for pieces of whole lines of `reader`, in order: `line` is
+/// the 1-based number of the piece's first line, and `on_piece` returns how many newlines
+/// the piece holds (as [`for_each_line`] does), which moves `line` on to the next piece.
+/// Stops calling after the first error `on_piece` returns, and returns that error, unless
+/// the rest of the file is not UTF-8 or cannot be read.
+pub(super) fn for_each_piece<R: Read>(
     mut reader: R,
     chunk: usize,
-    mut on_line: impl FnMut(usize, &str) -> Result<(), InputError>,
+    mut on_piece: impl FnMut(usize, &str) -> Result<usize, InputError>,
 ) -> Result<(), InputError> {
     let chunk = chunk.max(1);
     // Grown by `read_to_end` as needed, so a short input costs no full chunk.
@@ -63,31 +64,50 @@ pub(super) fn for_each_data_line<R: Read>(
             text
         };
         at_start = false;
-        if failed.is_none() {
-            let mut start = 0;
-            for newline in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
-                // The end of a piece that ends in a newline is no line of its own.
-                if newline == text.len() && start == newline {
-                    break;
-                }
-                if let Err(e) =
-                    data_line(&text[start..newline]).map_or(Ok(()), |t| on_line(line, t))
-                {
-                    failed = Some(e);
-                    line += memchr::memchr_iter(b'\n', &text.as_bytes()[start..]).count();
-                    break;
-                }
-                line += 1;
-                start = newline + 1;
-            }
+        let newlines = if failed.is_none() {
+            on_piece(line, text).unwrap_or_else(|e| {
+                failed = Some(e);
+                count_newlines(piece)
+            })
         } else {
-            line += memchr::memchr_iter(b'\n', piece).count();
-        }
+            count_newlines(piece)
+        };
+        debug_assert_eq!(newlines, count_newlines(piece), "on_piece counts every newline");
+        line += newlines;
         buf.drain(..end);
         if at_end {
             return failed.map_or(Ok(()), Err);
         }
     }
+}
+
+/// Calls `on_line(offset, text)` for every line of `piece` (whole lines) that holds data, in
+/// order: `text` is the line trimmed, `offset` its 0-based line within the piece; blank lines
+/// and lines starting with `#` are skipped. Returns the number of newlines in `piece`, or the
+/// first error `on_line` returns.
+pub(super) fn for_each_line<E>(
+    piece: &str,
+    mut on_line: impl FnMut(usize, &str) -> Result<(), E>,
+) -> Result<usize, E> {
+    let mut offset = 0;
+    let mut start = 0;
+    for newline in memchr::memchr_iter(b'\n', piece.as_bytes()) {
+        if let Some(text) = data_line(&piece[start..newline]) {
+            on_line(offset, text)?;
+        }
+        offset += 1;
+        start = newline + 1;
+    }
+    // A piece that ends in a newline has no line after it.
+    if let Some(text) = data_line(&piece[start..]) {
+        on_line(offset, text)?;
+    }
+    Ok(offset)
+}
+
+/// The number of newlines in `bytes`.
+fn count_newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// The trimmed text of a line that holds data, `None` for a blank line or a comment.
@@ -123,9 +143,11 @@ mod tests {
     /// Every data line of `bytes` read `chunk` bytes at a time, or the error's text.
     fn lines(bytes: &[u8], chunk: usize) -> Result<Vec<(usize, String)>, String> {
         let mut out = Vec::new();
-        for_each_data_line(bytes, chunk, |line, text| {
-            out.push((line, text.to_owned()));
-            Ok(())
+        for_each_piece(bytes, chunk, |line, piece| {
+            for_each_line(piece, |offset, text| {
+                out.push((line + offset, text.to_owned()));
+                Ok(())
+            })
         })
         .map(|()| out)
         .map_err(|e| e.to_string())
@@ -181,16 +203,21 @@ mod tests {
     fn bad_utf8_later_wins_over_an_earlier_fault() {
         for chunk in 1..40 {
             let mut calls = 0;
-            let result = for_each_data_line(&b"1\nbad\n3\n4\n\xFF\n"[..], chunk, |_, text| {
-                calls += 1;
-                if text == "bad" { Err(InputError::new("no")) } else { Ok(()) }
+            let result = for_each_piece(&b"1\nbad\n3\n4\n\xFF\n"[..], chunk, |_, piece| {
+                for_each_line(piece, |_, text| {
+                    calls += 1;
+                    if text == "bad" { Err(InputError::new("no")) } else { Ok(()) }
+                })
             });
             // A chunk that holds the bad byte is refused before any of its lines is read.
             assert!(calls <= 2, "no call after the first error");
             assert_eq!(result.expect_err("bad").line, Some(5), "chunk {chunk}");
         }
-        let result = for_each_data_line(&b"1\nbad\n3\n"[..], 2, |line, text| {
-            if text == "bad" { Err(InputError::new("no").at_line(line)) } else { Ok(()) }
+        let result = for_each_piece(&b"1\nbad\n3\n"[..], 2, |line, piece| {
+            for_each_line(piece, |offset, text| {
+                let line = line + offset;
+                if text == "bad" { Err(InputError::new("no").at_line(line)) } else { Ok(()) }
+            })
         });
         assert_eq!(result.expect_err("bad").to_string(), "line 2: no");
     }
@@ -213,7 +240,7 @@ mod tests {
                 Err(std::io::Error::other("disk on fire"))
             }
         }
-        let e = for_each_data_line(Broken, 8, |_, _| Ok(())).expect_err("broken reader");
+        let e = for_each_piece(Broken, 8, |_, _| Ok(0)).expect_err("broken reader");
         assert_eq!(e.to_string(), "cannot read: disk on fire");
     }
 }

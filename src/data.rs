@@ -7,8 +7,9 @@
 //! so the message alone is enough to fix the file; no input makes this module panic.
 //!
 //! The file is read in one pass, 1 MiB at a time, so reading holds the numbers, a compact
-//! [`LineMap`] and one chunk, never the whole file. Once the first data line has told the
-//! form, the lines of a chunk are parsed on all threads.
+//! [`LineMap`] and two chunks (the next is read while one is parsed), never the whole file.
+//! Once the first data line has told the form, the lines of a chunk are parsed on all
+//! threads.
 
 mod columns;
 mod line_map;
@@ -85,7 +86,7 @@ pub fn parse_data(bytes: &[u8], path: &Path, column: Option<&str>) -> Result<Dat
 }
 
 /// Parses a data file read from `reader` in pieces of `sizes`.
-pub fn parse_reader<R: Read>(
+pub fn parse_reader<R: Read + Send>(
     reader: R,
     path: &Path,
     column: Option<&str>,

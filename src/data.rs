@@ -150,8 +150,10 @@ impl Numbers<'_> {
             // The first data line tells the form, so the piece that holds it is read in order.
             return text::for_each_line(piece, |offset, text| self.line(line + offset, text));
         };
+        let plain = matches!(form, Form::Plain);
         let value = |line: usize, text: &str| form.value(line, text);
-        parallel::read_lines(piece, line, self.split, value, &mut self.values, &mut self.lines)
+        let (values, lines) = (&mut self.values, &mut self.lines);
+        parallel::read_lines(piece, line, self.split, plain, value, values, lines)
     }
 
     /// Reads one trimmed data line, the first deciding between plain and CSV form.

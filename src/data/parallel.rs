@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 
 use super::line_map::LineMapBuilder;
-use super::text::for_each_line;
+use super::text::for_each_line_or_number;
 use crate::error::InputError;
 
 /// Bytes in a leaf when the file is read, before it is cut at the next newline: big enough
@@ -28,19 +28,21 @@ struct Leaf {
     newlines: usize,
 }
 
-/// Reads `piece`, whose first line is `line`, calling `value(line, text)` for each data line,
-/// and appends the values to `values` and their lines to `lines`; returns the number of
-/// newlines in `piece`, or the error at the lowest line.
+/// Reads `piece`, whose first line is `line`, calling `value(line, text)` for each data line
+/// (but, with `plain` set, for no line that is a number alone), and appends the values to
+/// `values` and their lines to `lines`; returns the number of newlines in `piece`, or the
+/// error at the lowest line.
 pub(super) fn read_lines(
     piece: &str,
     line: usize,
     split: usize,
+    plain: bool,
     value: impl Fn(usize, &str) -> Result<f64, InputError> + Sync,
     values: &mut Vec<f64>,
     lines: &mut LineMapBuilder,
 ) -> Result<usize, InputError> {
     let cut = leaves(piece, split);
-    let read = |text: &str| read_leaf(text, &value);
+    let read = |text: &str| read_leaf(text, plain, &value);
     // A small piece stays on this thread, so a small file never starts the thread pool.
     let leaves: Vec<Result<Leaf, InputError>> = if cut.len() > 1 {
         cut.into_par_iter().map(read).collect()
@@ -84,11 +86,15 @@ fn leaves(piece: &str, split: usize) -> Vec<&str> {
 /// Parses one leaf, numbering its lines from 0.
 fn read_leaf(
     text: &str,
+    plain: bool,
     value: &impl Fn(usize, &str) -> Result<f64, InputError>,
 ) -> Result<Leaf, InputError> {
     let mut leaf = Leaf::default();
-    let newlines = for_each_line(text, |offset, text| {
-        leaf.values.push(value(offset, text)?);
+    let newlines = for_each_line_or_number(text, plain, |offset, text, number| {
+        leaf.values.push(match number {
+            Some(number) => number,
+            None => value(offset, text)?,
+        });
         match leaf.runs.last_mut() {
             Some((start, count)) if *start + *count == offset => *count += 1,
             _ => leaf.runs.push((offset, 1)),
@@ -108,13 +114,14 @@ mod tests {
         piece: &str,
         line: usize,
         split: usize,
+        plain: bool,
     ) -> Result<(Vec<f64>, Vec<usize>, usize), String> {
         let mut values = Vec::new();
         let mut lines = LineMapBuilder::default();
         let value = |line: usize, text: &str| {
             text.parse::<f64>().map_err(|_| InputError::new(text.to_owned()).at_line(line))
         };
-        let newlines = read_lines(piece, line, split, value, &mut values, &mut lines)
+        let newlines = read_lines(piece, line, split, plain, value, &mut values, &mut lines)
             .map_err(|e| e.to_string())?;
         let map = lines.finish();
         Ok((values, (0..map.len()).map(|i| map.line_of(i)).collect(), newlines))
@@ -136,19 +143,24 @@ mod tests {
 
     #[test]
     fn every_split_gives_the_lines_and_values_in_order() {
-        let piece = "1\n\n# c\n2\n3\n\n\n4\n5\n";
-        let whole = read(piece, 7, 1 << 20);
+        let piece = "1\n\n# c\n2\r\n 3\n\n\n4\n5\n";
+        let whole = read(piece, 7, 1 << 20, false);
         assert_eq!(whole, Ok((vec![1.0, 2.0, 3.0, 4.0, 5.0], vec![7, 10, 11, 14, 15], 9)));
         for split in 0..=piece.len() {
-            assert_eq!(read(piece, 7, split), whole, "split {split}");
+            for plain in [false, true] {
+                assert_eq!(read(piece, 7, split, plain), whole, "split {split}, plain {plain}");
+            }
         }
     }
 
     #[test]
     fn the_error_at_the_lowest_line_wins_at_every_split() {
-        let piece = "1\nx\n3\n\ny\n";
+        let piece = "1\n2x\n3\n\ny\n";
         for split in 0..=piece.len() {
-            assert_eq!(read(piece, 5, split), Err("line 6: x".to_owned()), "split {split}");
+            for plain in [false, true] {
+                let got = read(piece, 5, split, plain);
+                assert_eq!(got, Err("line 6: 2x".to_owned()), "split {split}, plain {plain}");
+            }
         }
     }
 }

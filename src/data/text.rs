@@ -11,6 +11,7 @@
 use std::io::Read;
 use std::string::FromUtf8Error;
 
+use super::number::number_line;
 use crate::error::InputError;
 
 /// Bytes read from the file at a time.
@@ -124,18 +125,38 @@ pub(super) fn for_each_line<E>(
     piece: &str,
     mut on_line: impl FnMut(usize, &str) -> Result<(), E>,
 ) -> Result<usize, E> {
+    for_each_line_or_number(piece, false, |offset, text, _| on_line(offset, text))
+}
+
+/// [`for_each_line`], but with `numbers` set a line that is a finite number alone comes with
+/// its value, read by [`number_line`] as the line's end is found.
+pub(super) fn for_each_line_or_number<E>(
+    piece: &str,
+    numbers: bool,
+    mut on_line: impl FnMut(usize, &str, Option<f64>) -> Result<(), E>,
+) -> Result<usize, E> {
+    let bytes = piece.as_bytes();
     let mut offset = 0;
     let mut start = 0;
-    for newline in memchr::memchr_iter(b'\n', piece.as_bytes()) {
-        if let Some(text) = data_line(&piece[start..newline]) {
-            on_line(offset, text)?;
+    // A piece that ends in a newline has no line after it.
+    while start < bytes.len() {
+        let rest = &bytes[start..];
+        // The end of the line: its newline, or the end of the piece.
+        let end = if let Some((value, len)) = numbers.then(|| number_line(rest)).flatten() {
+            on_line(offset, &piece[start..start + len], Some(value))?;
+            start + len + usize::from(rest.get(len) == Some(&b'\r'))
+        } else {
+            let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
+            if let Some(text) = data_line(&piece[start..end]) {
+                on_line(offset, text, None)?;
+            }
+            end
+        };
+        if end == bytes.len() {
+            break;
         }
         offset += 1;
-        start = newline + 1;
-    }
-    // A piece that ends in a newline has no line after it.
-    if let Some(text) = data_line(&piece[start..]) {
-        on_line(offset, text)?;
+        start = end + 1;
     }
     Ok(offset)
 }

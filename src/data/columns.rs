@@ -1,5 +1,6 @@
 //! CSV rows: splitting a row into fields, the header row, and picking the column to read.
 
+use super::text::trim;
 use super::{is_all_digits, quote};
 use crate::error::InputError;
 
@@ -32,7 +33,7 @@ pub(super) fn fields(line: &str) -> impl Iterator<Item = &str> {
 
 /// A data field without surrounding whitespace and quotes, since some tools quote numbers.
 pub(super) fn unquote_value(raw: &str) -> &str {
-    let field = raw.trim();
+    let field = trim(raw);
     match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
         Some(inner) => inner.trim(),
         None => field,

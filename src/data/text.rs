@@ -168,12 +168,17 @@ fn count_newlines(bytes: &[u8]) -> usize {
 
 /// The trimmed text of a line that holds data, `None` for a blank line or a comment.
 fn data_line(raw: &str) -> Option<&str> {
-    // Most lines start and end with a visible ASCII character and need no trimming; the
-    // others get `str::trim`, which knows every Unicode space.
+    let text = trim(raw);
+    (!text.is_empty() && !text.starts_with('#')).then_some(text)
+}
+
+/// `raw` without white space at either end, as `str::trim` gives it.
+pub(super) fn trim(raw: &str) -> &str {
+    // Most lines and fields start and end with a visible ASCII character and need no
+    // trimming; the others get `str::trim`, which knows every Unicode space.
     let visible = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x80).contains(&b));
     let bytes = raw.as_bytes();
-    let text = if visible(bytes.first()) && visible(bytes.last()) { raw } else { raw.trim() };
-    (!text.is_empty() && !text.starts_with('#')).then_some(text)
+    if visible(bytes.first()) && visible(bytes.last()) { raw } else { raw.trim() }
 }
 
 /// The error for `piece`, which starts on `line` and is not UTF-8 (`at_start` when it

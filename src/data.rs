@@ -259,16 +259,15 @@ fn csv_value(
 ) -> Result<f64, InputError> {
     let width = header.names.len();
     // One pass finds the chosen field and counts the rest, so a row is never collected.
-    let mut count = 0;
-    let mut chosen = None;
-    for (i, field) in fields(row).enumerate() {
-        if i == index {
-            chosen = Some(field);
-        }
-        count += 1;
-    }
+    let mut fields = fields(row);
+    let before = fields.by_ref().take(index).count();
+    // Most chosen fields are a number alone, read as their end is found (`Ok`); any other
+    // is unquoted and read below (`Err`).
+    let chosen = fields.number().map(Ok).or_else(|| fields.next().map(Err));
+    let count = before + usize::from(chosen.is_some()) + fields.count();
     let raw = match chosen {
-        Some(raw) if count == width => raw,
+        Some(Ok(value)) if count == width => return Ok(value),
+        Some(Err(raw)) if count == width => raw,
         _ => {
             return Err(InputError::new(format!(
                 "this row has {} but the header (line {}) has {}",

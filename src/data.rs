@@ -7,11 +7,14 @@
 //! so the message alone is enough to fix the file; no input makes this module panic.
 //!
 //! The file is read in one pass, 1 MiB at a time, so reading holds the numbers, a compact
-//! [`LineMap`] and one chunk, never the whole file.
+//! [`LineMap`] and two chunks (the next is read while one is parsed), never the whole file.
+//! Once the first data line has told the form, the lines of a chunk are parsed on all
+//! threads.
 
 mod columns;
 mod line_map;
 mod number;
+mod parallel;
 mod text;
 
 use std::io::Read;
@@ -54,31 +57,52 @@ impl DataFile {
     }
 }
 
+/// How a data file is cut while it is read; the result never depends on these sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadSizes {
+    /// Bytes read at a time, which bound the memory used beyond the numbers themselves.
+    pub chunk: usize,
+    /// Bytes of a chunk parsed by one thread at a time, cut at the next newline.
+    pub split: usize,
+}
+
+impl Default for ReadSizes {
+    /// The sizes [`read_data`] and [`parse_data`] use.
+    fn default() -> Self {
+        Self { chunk: text::CHUNK, split: parallel::SPLIT }
+    }
+}
+
 /// Reads the data file at `path` and parses it, taking `column` from it if it is CSV.
 pub fn read_data(path: &Path, column: Option<&str>) -> Result<DataFile, InputError> {
     let file = std::fs::File::open(path)
         .map_err(|e| InputError::new(format!("cannot read: {e}")).in_file(path))?;
-    parse_reader(file, path, column, text::CHUNK)
+    parse_reader(file, path, column, ReadSizes::default())
 }
 
 /// Parses the contents of a data file; `path` only names the file in the result and errors.
 pub fn parse_data(bytes: &[u8], path: &Path, column: Option<&str>) -> Result<DataFile, InputError> {
-    parse_reader(bytes, path, column, text::CHUNK)
+    parse_reader(bytes, path, column, ReadSizes::default())
 }
 
-/// Parses a data file read from `reader` `chunk` bytes at a time; the result does not
-/// depend on `chunk`, which only bounds the memory used beyond the numbers themselves.
-pub fn parse_reader<R: Read>(
+/// Parses a data file read from `reader` in pieces of `sizes`.
+pub fn parse_reader<R: Read + Send>(
     reader: R,
     path: &Path,
     column: Option<&str>,
-    chunk: usize,
+    sizes: ReadSizes,
 ) -> Result<DataFile, InputError> {
-    let mut numbers =
-        Numbers { column, form: None, values: Vec::new(), lines: LineMapBuilder::default() };
+    let mut numbers = Numbers {
+        column,
+        form: None,
+        values: Vec::new(),
+        lines: LineMapBuilder::default(),
+        split: sizes.split,
+    };
     // Errors are built without the file and get it here, so none can miss it.
-    let parsed = text::for_each_data_line(reader, chunk, |line, text| numbers.line(line, text))
-        .and_then(|()| numbers.finish());
+    let parsed =
+        text::for_each_piece(reader, sizes.chunk, |line, piece| numbers.piece(line, piece))
+            .and_then(|()| numbers.finish());
     match parsed {
         Ok((values, lines, column)) => {
             Ok(DataFile { path: path.to_path_buf(), values, lines, column })
@@ -95,6 +119,16 @@ enum Form {
     Csv { header: Header, index: usize, label: String },
 }
 
+impl Form {
+    /// The number on `line`, any data line but the first of the file.
+    fn value(&self, line: usize, text: &str) -> Result<f64, InputError> {
+        match self {
+            Self::Plain => plain_value(line, text, false),
+            Self::Csv { header, index, label } => csv_value(header, *index, label, line, text),
+        }
+    }
+}
+
 /// The numbers read so far, and how to read the next line.
 struct Numbers<'c> {
     /// The `--column` asked for.
@@ -105,23 +139,32 @@ struct Numbers<'c> {
     values: Vec<f64>,
     /// Their lines.
     lines: LineMapBuilder,
+    /// Bytes parsed by one thread at a time.
+    split: usize,
 }
 
 impl Numbers<'_> {
+    /// Reads a piece of whole lines whose first is `line`; returns its number of newlines.
+    fn piece(&mut self, line: usize, piece: &str) -> Result<usize, InputError> {
+        let Some(form) = &self.form else {
+            // The first data line tells the form, so the piece that holds it is read in order.
+            return text::for_each_line(piece, |offset, text| self.line(line + offset, text));
+        };
+        let plain = matches!(form, Form::Plain);
+        let value = |line: usize, text: &str| form.value(line, text);
+        let (values, lines) = (&mut self.values, &mut self.lines);
+        parallel::read_lines(piece, line, self.split, plain, value, values, lines)
+    }
+
     /// Reads one trimmed data line, the first deciding between plain and CSV form.
     fn line(&mut self, line: usize, text: &str) -> Result<(), InputError> {
-        let value = match &self.form {
-            Some(Form::Plain) => plain_value(line, text, self.values.is_empty())?,
-            Some(Form::Csv { header, index, label }) => {
-                csv_value(header, *index, label, line, text)?
-            }
-            None => {
-                self.form = Some(self.decide(line, text)?);
-                if let Some(Form::Plain) = self.form {
-                    plain_value(line, text, true)?
-                } else {
-                    return Ok(());
-                }
+        let value = if let Some(form) = &self.form {
+            form.value(line, text)?
+        } else {
+            let form = self.decide(line, text)?;
+            match self.form.insert(form) {
+                Form::Plain => plain_value(line, text, true)?,
+                Form::Csv { .. } => return Ok(()),
             }
         };
         self.values.push(value);
@@ -216,16 +259,15 @@ fn csv_value(
 ) -> Result<f64, InputError> {
     let width = header.names.len();
     // One pass finds the chosen field and counts the rest, so a row is never collected.
-    let mut count = 0;
-    let mut chosen = None;
-    for (i, field) in fields(row).enumerate() {
-        if i == index {
-            chosen = Some(field);
-        }
-        count += 1;
-    }
+    let mut fields = fields(row);
+    let before = fields.by_ref().take(index).count();
+    // Most chosen fields are a number alone, read as their end is found (`Ok`); any other
+    // is unquoted and read below (`Err`).
+    let chosen = fields.number().map(Ok).or_else(|| fields.next().map(Err));
+    let count = before + usize::from(chosen.is_some()) + fields.count();
     let raw = match chosen {
-        Some(raw) if count == width => raw,
+        Some(Ok(value)) if count == width => return Ok(value),
+        Some(Err(raw)) if count == width => raw,
         _ => {
             return Err(InputError::new(format!(
                 "this row has {} but the header (line {}) has {}",

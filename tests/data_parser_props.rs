@@ -1,12 +1,13 @@
 //! Property tests of the data reader (issue 6): no input makes it panic, every error names
-//! the file (and a line, when a line is at fault), the chunk size never changes a result,
+//! the file (and a line, when a line is at fault), neither the chunk size nor the size of
+//! the pieces parsed on separate threads ever changes a result,
 //! and near-valid files read exactly as a simple whole-file reference reader says, or fail
 //! at the line the reference points at. `MLEX_SOAK=1` runs many more cases.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mlex::data::{DataFile, parse_data, parse_reader};
+use mlex::data::{DataFile, ReadSizes, parse_data, parse_reader};
 use mlex::error::InputError;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -20,6 +21,16 @@ const FILE: &str = "d.txt";
 
 fn parse(bytes: &[u8], column: Option<&str>) -> Result<DataFile, InputError> {
     parse_data(bytes, Path::new(FILE), column)
+}
+
+/// Reads `bytes` in chunks of `chunk` bytes, parsing pieces of `split` bytes on threads.
+fn parse_in(
+    bytes: &[u8],
+    column: Option<&str>,
+    chunk: usize,
+    split: usize,
+) -> Result<DataFile, InputError> {
+    parse_reader(bytes, Path::new(FILE), column, ReadSizes { chunk, split })
 }
 
 fn lines_of(data: &DataFile) -> Vec<usize> {
@@ -133,19 +144,22 @@ fn reference(bytes: &[u8], column: Option<&str>) -> Option<Result<Vec<(usize, f6
     Some(if out.is_empty() { Err(None) } else { Ok(out) })
 }
 
-/// Checks the reader against the reference, and against itself read in small chunks.
+/// Checks the reader against the reference, and against itself read in small chunks
+/// parsed in small pieces.
 fn check_against_reference(
     bytes: &[u8],
     column: Option<&str>,
     chunk: usize,
+    split: usize,
 ) -> Result<(), TestCaseError> {
     let result = parse(bytes, column);
     check_shape(&result)?;
     prop_assert_eq!(
-        &parse_reader(bytes, Path::new(FILE), column, chunk),
+        &parse_in(bytes, column, chunk, split),
         &result,
-        "chunk {}",
-        chunk
+        "chunk {}, split {}",
+        chunk,
+        split
     );
     match (reference(bytes, column), &result) {
         (None, _) => {}
@@ -305,10 +319,11 @@ proptest! {
         bytes in proptest::collection::vec(any::<u8>(), 0..4000),
         column in proptest::option::of("[0-9a-z]{0,2}"),
         chunk in 1..300usize,
+        split in 0..100usize,
     ) {
         let result = parse(&bytes, column.as_deref());
         check_shape(&result)?;
-        prop_assert_eq!(parse_reader(&bytes[..], Path::new(FILE), column.as_deref(), chunk), result);
+        prop_assert_eq!(parse_in(&bytes, column.as_deref(), chunk, split), result);
     }
 
     #[test]
@@ -319,9 +334,10 @@ proptest! {
         mutation in mutation(),
         column in proptest::option::of(prop_oneof![Just("1".to_owned()), Just("x".to_owned())]),
         chunk in 1..200usize,
+        split in 0..60usize,
     ) {
         let bytes = build(lines, if crlf { "\r\n" } else { "\n" }, bom, &mutation);
-        check_against_reference(&bytes, column.as_deref(), chunk)?;
+        check_against_reference(&bytes, column.as_deref(), chunk, split)?;
     }
 
     #[test]
@@ -331,11 +347,12 @@ proptest! {
         crlf in any::<bool>(),
         mutation in mutation(),
         chunk in 1..200usize,
+        split in 0..60usize,
     ) {
         let header: Vec<String> = lines[0].split(',').map(|n| n.trim().to_owned()).collect();
         let column = if by_number { (pick + 1).to_string() } else { header[pick].clone() };
         let bytes = build(lines, if crlf { "\r\n" } else { "\n" }, false, &mutation);
-        check_against_reference(&bytes, Some(&column), chunk)?;
+        check_against_reference(&bytes, Some(&column), chunk, split)?;
     }
 
     #[test]
@@ -361,7 +378,8 @@ proptest! {
 }
 
 /// A valid file with multi-byte characters and CRLF reads the same at every chunk size,
-/// so chunk borders fall inside every line and inside every character.
+/// so chunk borders fall inside every line and inside every character, and at every cut
+/// into pieces parsed on separate threads.
 #[test]
 fn every_chunk_border_gives_the_same_result() {
     let text =
@@ -371,8 +389,10 @@ fn every_chunk_border_gives_the_same_result() {
     assert_eq!(lines_of(&whole), vec![3, 6, 7]);
     assert_eq!(whole.column.as_deref(), Some("x"));
     for chunk in 1..=text.len() + 1 {
-        let chunked = parse_reader(text.as_bytes(), Path::new(FILE), Some("x"), chunk);
-        assert_eq!(chunked.as_ref(), Ok(&whole), "chunk {chunk}");
+        for split in [0, 1, 5, 13, chunk / 2, chunk] {
+            let chunked = parse_in(text.as_bytes(), Some("x"), chunk, split);
+            assert_eq!(chunked.as_ref(), Ok(&whole), "chunk {chunk}, split {split}");
+        }
     }
     // The same file with a bad byte inside the emoji: one message at every chunk size.
     let mut bad = text.as_bytes().to_vec();
@@ -380,8 +400,10 @@ fn every_chunk_border_gives_the_same_result() {
     bad[at] = b'x';
     let expected = "d.txt:2:11: not valid UTF-8 text (byte 0xF0); a data file must be plain text";
     for chunk in 1..=bad.len() + 1 {
-        let e = parse_reader(&bad[..], Path::new(FILE), Some("x"), chunk).expect_err("bad UTF-8");
-        assert_eq!(e.to_string(), expected, "chunk {chunk}");
+        for split in [0, 7, chunk] {
+            let e = parse_in(&bad, Some("x"), chunk, split).expect_err("bad UTF-8");
+            assert_eq!(e.to_string(), expected, "chunk {chunk}, split {split}");
+        }
     }
 }
 
@@ -417,7 +439,7 @@ fn a_ten_megabyte_line() {
 #[test]
 fn the_reference_check_can_fail() {
     let bytes = b"1\n\n2.5\n";
-    assert!(check_against_reference(bytes, None, 3).is_ok());
+    assert!(check_against_reference(bytes, None, 3, 1).is_ok());
     assert_eq!(reference(bytes, None), Some(Ok(vec![(1, 1.0), (3, 2.5)])));
     assert_eq!(reference(b"1\nx\n", None), Some(Err(Some(2))));
     assert_eq!(reference(b"a,b\n1\n", Some("b")), Some(Err(Some(2))));

@@ -2,14 +2,15 @@
 //! the same result; a result is finite numbers on increasing lines, each read exactly as
 //! `str::parse` reads its line (plain files), or an error naming the file and a line.
 //!
-//! The first input byte picks `--column`, the second the chunk size; the rest is the file.
+//! The first input byte picks `--column`, the second the chunk size (and from it the size of
+//! the pieces parsed on separate threads); the rest is the file.
 
 #![no_main]
 
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use mlex::data::{parse_data, parse_reader};
+use mlex::data::{ReadSizes, parse_data, parse_reader};
 
 const COLUMNS: [Option<&str>; 6] = [None, None, Some("1"), Some("2"), Some("a"), Some("x")];
 
@@ -18,8 +19,9 @@ fuzz_target!(|input: &[u8]| {
     let column = COLUMNS[usize::from(*pick) % COLUMNS.len()];
     let path = Path::new("fuzz.txt");
     let result = parse_data(file, path, column);
-    let chunked = parse_reader(file, path, column, usize::from(*chunk) + 1);
-    assert_eq!(result, chunked, "chunk size {} changed the result", usize::from(*chunk) + 1);
+    let sizes = ReadSizes { chunk: usize::from(*chunk) + 1, split: usize::from(*chunk) / 3 };
+    let chunked = parse_reader(file, path, column, sizes);
+    assert_eq!(result, chunked, "{sizes:?} changed the result");
     match result {
         Ok(data) => {
             assert!(!data.values.is_empty() && data.values.len() == data.lines.len());

@@ -1,5 +1,7 @@
 //! CSV rows: splitting a row into fields, the header row, and picking the column to read.
 
+use super::number::number_field;
+use super::text::trim;
 use super::{is_all_digits, quote};
 use crate::error::InputError;
 
@@ -9,30 +11,53 @@ const LIST_LIMIT: usize = 20;
 /// The comma-separated fields of one line, raw: untrimmed and with any quotes.
 ///
 /// Commas inside double quotes do not split, so a quoted header name may hold one.
-pub(super) fn fields(line: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(line);
-    std::iter::from_fn(move || {
-        let text = rest?;
+pub(super) fn fields(line: &str) -> Fields<'_> {
+    Fields { rest: Some(line) }
+}
+
+/// The fields of a line, as [`fields`] gives them.
+pub(super) struct Fields<'a> {
+    /// The line from the next field on, `None` past the last.
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
         let mut quoted = false;
         for (i, b) in text.bytes().enumerate() {
             match b {
                 b'"' => quoted = !quoted,
                 // Splitting at an ASCII byte always lands on a character boundary.
                 b',' if !quoted => {
-                    rest = Some(&text[i + 1..]);
+                    self.rest = Some(&text[i + 1..]);
                     return Some(&text[..i]);
                 }
                 _ => {}
             }
         }
-        rest = None;
+        self.rest = None;
         Some(text)
-    })
+    }
+}
+
+impl Fields<'_> {
+    /// The next field's value when it is a finite number alone, which [`unquote_value`] and
+    /// then `parse_number` would read the same; `None`, with nothing taken, otherwise.
+    pub(super) fn number(&mut self) -> Option<f64> {
+        let text = self.rest?;
+        let (value, len) = number_field(text.as_bytes())?;
+        // Past the comma, or past the last field when none follows.
+        self.rest = text.get(len + 1..);
+        Some(value)
+    }
 }
 
 /// A data field without surrounding whitespace and quotes, since some tools quote numbers.
 pub(super) fn unquote_value(raw: &str) -> &str {
-    let field = raw.trim();
+    let field = trim(raw);
     match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
         Some(inner) => inner.trim(),
         None => field,

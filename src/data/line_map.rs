@@ -86,19 +86,28 @@ pub struct LineMapBuilder {
 impl LineMapBuilder {
     /// Records that the next value came from `line`, which must be above every earlier one.
     pub fn push(&mut self, line: usize) {
+        self.push_run(line, 1);
+    }
+
+    /// Records that the next `count` values came from `first` and the lines after it, in
+    /// order; `first` must be above every earlier line. Same as `push` for each line.
+    pub fn push_run(&mut self, first: usize, count: usize) {
         debug_assert!(
-            line > self.last_line,
-            "lines must increase: {line} after {}",
+            first > self.last_line,
+            "lines must increase: {first} after {}",
             self.last_line
         );
-        if self.open_count > 0 && line == self.last_line + 1 {
-            self.open_count += 1;
+        if count == 0 {
+            return;
+        }
+        if self.open_count > 0 && first == self.last_line + 1 {
+            self.open_count += count;
         } else {
             self.close_run();
-            self.open_skipped = line - self.last_line - 1;
-            self.open_count = 1;
+            self.open_skipped = first - self.last_line - 1;
+            self.open_count = count;
         }
-        self.last_line = line;
+        self.last_line = first + count - 1;
     }
 
     /// The map of every value pushed.
@@ -222,6 +231,21 @@ mod tests {
             let map = map_of(&lines);
             prop_assert_eq!(map.len(), lines.len());
             prop_assert_eq!(all_lines(&map), lines);
+        }
+
+        #[test]
+        fn runs_build_the_same_map_as_single_lines(runs in proptest::collection::vec((0..3usize, 0..5usize), 0..300)) {
+            // Each run starts `skip` lines after the last one ends; empty runs add nothing.
+            let mut builder = LineMapBuilder::default();
+            let mut lines = Vec::new();
+            let mut next = 1;
+            for (skip, count) in runs {
+                let first = next + skip;
+                builder.push_run(first, count);
+                lines.extend(first..first + count);
+                next = first + count;
+            }
+            prop_assert_eq!(builder.finish(), map_of(&lines));
         }
     }
 }

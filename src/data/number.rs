@@ -45,6 +45,32 @@ pub(super) fn parse_number(text: &str) -> Result<f64, BadNumber> {
     }
 }
 
+/// The finite number a line holds alone, read from `rest`, the bytes from the line's start:
+/// the value and the length of its text, which is the line trimmed, so the value is the one
+/// [`parse_number`] gives for it. `None` when the line holds anything else or more.
+///
+/// Reading the number first finds where the line ends, so most lines of a plain file are
+/// looked at once rather than searched for their end, trimmed and then read.
+pub(super) fn number_line(rest: &[u8]) -> Option<(f64, usize)> {
+    // A number starts and ends with a visible character, so nothing before or after it is
+    // trimmed away but a carriage return.
+    leading_number(rest, |after| matches!(after, [] | [b'\n', ..] | [b'\r', b'\n', ..]))
+}
+
+/// The finite number a CSV field holds alone (no space, no quotes), read from `rest`, the
+/// bytes from the field's start: the value and the length of the field, so the value is
+/// the one [`parse_number`] gives for it. `None` when the field holds anything else or more.
+pub(super) fn number_field(rest: &[u8]) -> Option<(f64, usize)> {
+    leading_number(rest, |after| matches!(after, [] | [b',', ..]))
+}
+
+/// The finite number at the start of `rest` and the length of its text, when `ends` accepts
+/// the bytes after it.
+fn leading_number(rest: &[u8], ends: impl Fn(&[u8]) -> bool) -> Option<(f64, usize)> {
+    let (value, len) = fast_float2::parse_partial::<f64, _>(rest).ok()?;
+    (value.is_finite() && ends(&rest[len..])).then_some((value, len))
+}
+
 /// Both `inf` and `1e400` read as infinity; only the spelling tells them apart.
 fn infinite_or_overflow(text: &str) -> BadNumber {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
@@ -203,6 +229,30 @@ mod tests {
         #[test]
         fn any_unicode_agrees_with_std(text in any::<String>()) {
             same_as_std(&text)?;
+        }
+
+        #[test]
+        fn a_number_alone_on_its_line_reads_as_parse_number(
+            text in prop_oneof![decimal(), "[-+.eEinfa0-9 x_#]{0,8}"],
+            end in prop_oneof![Just(""), Just("\n"), Just("\r\n"), Just("\n7\n"), Just("\r"), Just(" "), Just(",2"), Just("x")],
+        ) {
+            let line = format!("{text}{end}");
+            let alone = ["", "\n", "\r\n", "\n7\n"].contains(&end);
+            let want = parse_number(&text).ok().filter(|_| alone).map(|v| (v.to_bits(), text.len()));
+            let got = number_line(line.as_bytes()).map(|(v, len)| (v.to_bits(), len));
+            prop_assert_eq!(got, want, "{:?}", line);
+        }
+
+        #[test]
+        fn a_number_alone_in_its_field_reads_as_parse_number(
+            text in prop_oneof![decimal(), "[-+.eEinfa0-9 x_\"]{0,8}"],
+            end in prop_oneof![Just(""), Just(","), Just(",7,x"), Just(" ,"), Just("\""), Just(";2"), Just("\n")],
+        ) {
+            let field = format!("{text}{end}");
+            let alone = ["", ",", ",7,x"].contains(&end);
+            let want = parse_number(&text).ok().filter(|_| alone).map(|v| (v.to_bits(), text.len()));
+            let got = number_field(field.as_bytes()).map(|(v, len)| (v.to_bits(), len));
+            prop_assert_eq!(got, want, "{:?}", field);
         }
     }
 }

@@ -5,34 +5,98 @@
 //! split; since a newline byte is never part of a multi-byte UTF-8 character, checking each
 //! cut piece as UTF-8 is the same as checking the whole file. A bad encoding is reported
 //! ahead of any other fault in the file, as when the whole file was checked before it was
-//! read, so the message never depends on the chunk size.
+//! read, so the message never depends on the chunk size. The next piece is read and checked
+//! on another thread while the current one is parsed.
 
 use std::io::Read;
+use std::string::FromUtf8Error;
 
+use super::number::number_line;
 use crate::error::InputError;
 
 /// Bytes read from the file at a time.
 pub(super) const CHUNK: usize = 1 << 20;
 
-/// Calls `on_line(line, text)` for every line of `reader` that holds data, in order: `text`
-/// is the line trimmed, `line` its 1-based number; blank lines and lines starting with `#`
-/// are skipped. Stops calling after the first error `on_line` returns, and returns that
-/// error, unless the rest of the file is not UTF-8 or cannot be read.
-pub(super) fn for_each_data_line<R: Read>(
+/// Whole lines read from the file, checked as UTF-8.
+struct Piece {
+    /// The lines, or the bytes that are not UTF-8.
+    text: Result<String, FromUtf8Error>,
+    /// True for the last piece of the file.
+    at_end: bool,
+}
+
+/// Calls `on_piece(line, piece)` for pieces of whole lines of `reader`, in order: `line` is
+/// the 1-based number of the piece's first line, and `on_piece` returns how many newlines
+/// the piece holds (as [`for_each_line`] does), which moves `line` on to the next piece.
+/// Stops calling after the first error `on_piece` returns, and returns that error, unless
+/// the rest of the file is not UTF-8 or cannot be read.
+pub(super) fn for_each_piece<R: Read + Send>(
     mut reader: R,
     chunk: usize,
-    mut on_line: impl FnMut(usize, &str) -> Result<(), InputError>,
+    mut on_piece: impl FnMut(usize, &str) -> Result<usize, InputError> + Send,
 ) -> Result<(), InputError> {
     let chunk = chunk.max(1);
-    // Grown by `read_to_end` as needed, so a short input costs no full chunk.
-    let mut buf: Vec<u8> = Vec::new();
-    // 1-based number of the line that starts `buf`.
+    // The start of a line read past the end of the last piece.
+    let mut carry = Vec::new();
+    let mut piece = read_piece(&mut reader, chunk, &mut carry, Vec::new())?;
+    // The buffer of the piece before, reused for the next.
+    let mut spare = Vec::new();
+    // 1-based number of the line that starts `piece`.
     let mut line = 1;
-    let mut at_start = true;
     let mut failed = None;
+    let mut at_start = true;
+    loop {
+        let text = match &piece.text {
+            Ok(text) => text.as_str(),
+            Err(e) => return Err(bad_encoding(e.as_bytes(), e.utf8_error(), line, at_start)),
+        };
+        let text = if at_start {
+            // Spreadsheet exports start with a byte-order mark that would spoil the first name.
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
+        at_start = false;
+        let mut parse = || failed.is_none().then(|| on_piece(line, text));
+        let (parsed, next) = if piece.at_end {
+            (parse(), None)
+        } else {
+            let next = || read_piece(&mut reader, chunk, &mut carry, spare);
+            let (parsed, next) = rayon::join(parse, next);
+            (parsed, Some(next))
+        };
+        let newlines = match parsed {
+            Some(Ok(newlines)) => newlines,
+            Some(Err(e)) => {
+                failed = Some(e);
+                count_newlines(text.as_bytes())
+            }
+            None => count_newlines(text.as_bytes()),
+        };
+        debug_assert_eq!(newlines, count_newlines(text.as_bytes()), "on_piece counts newlines");
+        line += newlines;
+        let Some(next) = next else { return failed.map_or(Ok(()), Err) };
+        // A piece that is not UTF-8 has already ended the loop.
+        spare = std::mem::replace(&mut piece, next?)
+            .text
+            .map_or_else(|_| Vec::new(), String::into_bytes);
+    }
+}
+
+/// Reads the next piece of whole lines into `buf`, after `carry`, and leaves the start of a
+/// line read past its end in `carry`.
+fn read_piece<R: Read>(
+    reader: &mut R,
+    chunk: usize,
+    carry: &mut Vec<u8>,
+    mut buf: Vec<u8>,
+) -> Result<Piece, InputError> {
+    buf.clear();
+    buf.append(carry);
     loop {
         let old = buf.len();
-        let read = (&mut reader)
+        let read = reader
+            .by_ref()
             .take(chunk as u64)
             .read_to_end(&mut buf)
             .map_err(|e| InputError::new(format!("cannot read: {e}")))?;
@@ -47,57 +111,86 @@ pub(super) fn for_each_data_line<R: Read>(
                 None => continue,
             }
         };
-        if at_start && (buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF])) {
-            // Windows tools often save UTF-16; saying so beats a puzzling "invalid UTF-8".
-            return Err(InputError::new(
-                "the file is UTF-16 text; save it as UTF-8 (or plain ASCII) text",
-            )
-            .at_line(1));
-        }
-        let piece = &buf[..end];
-        let text = std::str::from_utf8(piece).map_err(|e| not_utf8(piece, e, line))?;
-        let text = if at_start {
-            // Spreadsheet exports start with a byte-order mark that would spoil the first name.
-            text.strip_prefix('\u{feff}').unwrap_or(text)
-        } else {
-            text
-        };
-        at_start = false;
-        if failed.is_none() {
-            let mut start = 0;
-            for newline in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
-                // The end of a piece that ends in a newline is no line of its own.
-                if newline == text.len() && start == newline {
-                    break;
-                }
-                if let Err(e) =
-                    data_line(&text[start..newline]).map_or(Ok(()), |t| on_line(line, t))
-                {
-                    failed = Some(e);
-                    line += memchr::memchr_iter(b'\n', &text.as_bytes()[start..]).count();
-                    break;
-                }
-                line += 1;
-                start = newline + 1;
-            }
-        } else {
-            line += memchr::memchr_iter(b'\n', piece).count();
-        }
-        buf.drain(..end);
-        if at_end {
-            return failed.map_or(Ok(()), Err);
-        }
+        carry.extend_from_slice(&buf[end..]);
+        buf.truncate(end);
+        return Ok(Piece { text: String::from_utf8(buf), at_end });
     }
+}
+
+/// Calls `on_line(offset, text)` for every line of `piece` (whole lines) that holds data, in
+/// order: `text` is the line trimmed, `offset` its 0-based line within the piece; blank lines
+/// and lines starting with `#` are skipped. Returns the number of newlines in `piece`, or the
+/// first error `on_line` returns.
+pub(super) fn for_each_line<E>(
+    piece: &str,
+    mut on_line: impl FnMut(usize, &str) -> Result<(), E>,
+) -> Result<usize, E> {
+    for_each_line_or_number(piece, false, |offset, text, _| on_line(offset, text))
+}
+
+/// [`for_each_line`], but with `numbers` set a line that is a finite number alone comes with
+/// its value, read by [`number_line`] as the line's end is found.
+pub(super) fn for_each_line_or_number<E>(
+    piece: &str,
+    numbers: bool,
+    mut on_line: impl FnMut(usize, &str, Option<f64>) -> Result<(), E>,
+) -> Result<usize, E> {
+    let bytes = piece.as_bytes();
+    let mut offset = 0;
+    let mut start = 0;
+    // A piece that ends in a newline has no line after it.
+    while start < bytes.len() {
+        let rest = &bytes[start..];
+        // The end of the line: its newline, or the end of the piece.
+        let end = if let Some((value, len)) = numbers.then(|| number_line(rest)).flatten() {
+            on_line(offset, &piece[start..start + len], Some(value))?;
+            start + len + usize::from(rest.get(len) == Some(&b'\r'))
+        } else {
+            let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
+            if let Some(text) = data_line(&piece[start..end]) {
+                on_line(offset, text, None)?;
+            }
+            end
+        };
+        if end == bytes.len() {
+            break;
+        }
+        offset += 1;
+        start = end + 1;
+    }
+    Ok(offset)
+}
+
+/// The number of newlines in `bytes`.
+fn count_newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// The trimmed text of a line that holds data, `None` for a blank line or a comment.
 fn data_line(raw: &str) -> Option<&str> {
-    // Most lines start and end with a visible ASCII character and need no trimming; the
-    // others get `str::trim`, which knows every Unicode space.
+    let text = trim(raw);
+    (!text.is_empty() && !text.starts_with('#')).then_some(text)
+}
+
+/// `raw` without white space at either end, as `str::trim` gives it.
+pub(super) fn trim(raw: &str) -> &str {
+    // Most lines and fields start and end with a visible ASCII character and need no
+    // trimming; the others get `str::trim`, which knows every Unicode space.
     let visible = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x80).contains(&b));
     let bytes = raw.as_bytes();
-    let text = if visible(bytes.first()) && visible(bytes.last()) { raw } else { raw.trim() };
-    (!text.is_empty() && !text.starts_with('#')).then_some(text)
+    if visible(bytes.first()) && visible(bytes.last()) { raw } else { raw.trim() }
+}
+
+/// The error for `piece`, which starts on `line` and is not UTF-8 (`at_start` when it
+/// starts the file, which may then be UTF-16).
+fn bad_encoding(piece: &[u8], e: std::str::Utf8Error, line: usize, at_start: bool) -> InputError {
+    // UTF-16 starts with a byte-order mark that is never valid UTF-8.
+    if at_start && (piece.starts_with(&[0xFF, 0xFE]) || piece.starts_with(&[0xFE, 0xFF])) {
+        // Windows tools often save UTF-16; saying so beats a puzzling "invalid UTF-8".
+        return InputError::new("the file is UTF-16 text; save it as UTF-8 (or plain ASCII) text")
+            .at_line(1);
+    }
+    not_utf8(piece, e, line)
 }
 
 /// The error for `piece`, which starts on `line` and is not UTF-8, pointing at the first
@@ -123,9 +216,11 @@ mod tests {
     /// Every data line of `bytes` read `chunk` bytes at a time, or the error's text.
     fn lines(bytes: &[u8], chunk: usize) -> Result<Vec<(usize, String)>, String> {
         let mut out = Vec::new();
-        for_each_data_line(bytes, chunk, |line, text| {
-            out.push((line, text.to_owned()));
-            Ok(())
+        for_each_piece(bytes, chunk, |line, piece| {
+            for_each_line(piece, |offset, text| {
+                out.push((line + offset, text.to_owned()));
+                Ok(())
+            })
         })
         .map(|()| out)
         .map_err(|e| e.to_string())
@@ -181,16 +276,21 @@ mod tests {
     fn bad_utf8_later_wins_over_an_earlier_fault() {
         for chunk in 1..40 {
             let mut calls = 0;
-            let result = for_each_data_line(&b"1\nbad\n3\n4\n\xFF\n"[..], chunk, |_, text| {
-                calls += 1;
-                if text == "bad" { Err(InputError::new("no")) } else { Ok(()) }
+            let result = for_each_piece(&b"1\nbad\n3\n4\n\xFF\n"[..], chunk, |_, piece| {
+                for_each_line(piece, |_, text| {
+                    calls += 1;
+                    if text == "bad" { Err(InputError::new("no")) } else { Ok(()) }
+                })
             });
             // A chunk that holds the bad byte is refused before any of its lines is read.
             assert!(calls <= 2, "no call after the first error");
             assert_eq!(result.expect_err("bad").line, Some(5), "chunk {chunk}");
         }
-        let result = for_each_data_line(&b"1\nbad\n3\n"[..], 2, |line, text| {
-            if text == "bad" { Err(InputError::new("no").at_line(line)) } else { Ok(()) }
+        let result = for_each_piece(&b"1\nbad\n3\n"[..], 2, |line, piece| {
+            for_each_line(piece, |offset, text| {
+                let line = line + offset;
+                if text == "bad" { Err(InputError::new("no").at_line(line)) } else { Ok(()) }
+            })
         });
         assert_eq!(result.expect_err("bad").to_string(), "line 2: no");
     }
@@ -213,7 +313,19 @@ mod tests {
                 Err(std::io::Error::other("disk on fire"))
             }
         }
-        let e = for_each_data_line(Broken, 8, |_, _| Ok(())).expect_err("broken reader");
+        let e = for_each_piece(Broken, 8, |_, _| Ok(0)).expect_err("broken reader");
         assert_eq!(e.to_string(), "cannot read: disk on fire");
+        // The next piece is read while one is parsed: a fault in it must not hide the
+        // read error, which always came first.
+        for chunk in 1..12 {
+            let reader = (&b"1\nbad\n3\n"[..]).chain(Broken);
+            let e = for_each_piece(reader, chunk, |_, piece| {
+                for_each_line(piece, |_, text| {
+                    if text == "bad" { Err(InputError::new("no")) } else { Ok(()) }
+                })
+            })
+            .expect_err("broken reader");
+            assert_eq!(e.to_string(), "cannot read: disk on fire", "chunk {chunk}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use crate::stats::information::{Nats, Truth, empirical_decomposition};
 use crate::stats::objective::Objective;
 use crate::stats::rng::seeded;
 use crate::stats::sample::Sample;
-use crate::stats::underflow::trace;
+use crate::stats::underflow::first_hits;
 
 mod finite;
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
@@ -179,7 +179,7 @@ fn report(
 ) -> Report {
     let cur = fitted.fit.current();
     let nat = &cur.natural;
-    let underflow = trace(family, nat, sample);
+    let underflow = first_hits(family, nat, sample, cur.log_likelihood);
     Report {
         model: family.kind().name().to_string(),
         n: sample.len(),

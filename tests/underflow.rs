@@ -15,7 +15,7 @@ use std::f64::consts::{LN_2, LN_10, PI};
 use mlex::stats::family::{Family, Normal};
 use mlex::stats::rng::seeded;
 use mlex::stats::sample::Sample;
-use mlex::stats::underflow::{UnderflowTrace, trace};
+use mlex::stats::underflow::{UnderflowTrace, first_hits, trace};
 
 /// Slack on ln L for f64 products in the normal range: 2m·2^-53 is below 1e-12 for the
 /// sample sizes here, and the test's own ln-densities differ from the engine's by a few ulps
@@ -234,5 +234,40 @@ fn log10_mantissa_and_exponent_are_consistent() {
         assert_eq!(last.m, case.sample.len());
         assert!((last.log10_true - t.log10_likelihood).abs() <= LOG10_TOL);
         assert!(t.curve.len() <= 1025, "curve thinned to about a thousand points");
+    }
+}
+
+#[test]
+fn a_report_stops_tracing_once_the_products_settle_and_loses_nothing() {
+    // Underflow to 0 (σ = 1, 2), overflow to ∞ (σ = 0.01), and a sample too short to settle
+    // (the first 40 values of σ = 1: the f64 product is still normal there).
+    for (sigma, seed, len) in [(1.0, 4242, N), (2.0, 99, N), (0.01, 7, N), (1.0, 4242, 40)] {
+        let case = Case::new(sigma, seed);
+        let nat = [0.0, sigma];
+        let sample = Sample::new(case.sample.values()[..len].to_vec());
+        let full = trace(&Normal, &nat, &sample);
+        let ll = Normal.log_likelihood(&nat, &sample);
+        let hits = first_hits(&Normal, &nat, &sample, ll);
+        let label = format!("σ = {sigma}, {len} points");
+        assert_eq!(
+            [hits.f64_subnormal_at, hits.f64_zero_at, hits.f64_overflow_at],
+            [full.f64_subnormal_at, full.f64_zero_at, full.f64_overflow_at],
+            "{label}: f64"
+        );
+        assert_eq!(
+            [hits.f32_subnormal_at, hits.f32_zero_at, hits.f32_overflow_at],
+            [full.f32_subnormal_at, full.f32_zero_at, full.f32_overflow_at],
+            "{label}: f32"
+        );
+        // The engine's ℓ against the trace's own point-by-point log-sum.
+        assert!(
+            (hits.log_likelihood - full.log_likelihood).abs() <= 1e-12 * full.log_likelihood.abs(),
+            "{label}: ℓ {} vs the log-sum {}",
+            hits.log_likelihood,
+            full.log_likelihood
+        );
+        assert_eq!(hits.exponent, full.exponent, "{label}");
+        assert!((hits.mantissa - full.mantissa).abs() <= 1e-9 * full.mantissa, "{label}");
+        assert!(hits.curve.is_empty());
     }
 }

@@ -83,6 +83,32 @@ pub fn trace<F: Family + ?Sized>(family: &F, nat: &[f64], sample: &Sample) -> Un
     builder.finish()
 }
 
+/// Points traced between checks of whether the products have settled: short, so a report
+/// stops within a few dozen points of the last first hit.
+const SETTLE_CHECK: usize = 64;
+
+/// The trace's first hits without its curve, for a headless report: the products are
+/// followed only until both have settled at 0, ∞ or NaN (0 · q stays 0; ∞ · q stays ∞, or
+/// turns NaN, which no first-hit test matches), after which no first hit can change.
+/// `log_likelihood` is ℓ over the whole sample, already known to the caller, so the rest
+/// of the sample is not evaluated point by point again.
+#[must_use]
+pub fn first_hits<F: Family + ?Sized>(
+    family: &F,
+    nat: &[f64],
+    sample: &Sample,
+    log_likelihood: f64,
+) -> UnderflowTrace {
+    let mut builder = TraceBuilder::new(nat, sample.len());
+    while !builder.advance(family, sample, SETTLE_CHECK) && !builder.settled() {}
+    let mut out = builder.out;
+    out.curve.clear();
+    out.log_likelihood = log_likelihood;
+    out.log10_likelihood = log_likelihood / std::f64::consts::LN_10;
+    (out.mantissa, out.exponent) = scientific(out.log10_likelihood);
+    out
+}
+
 /// A trace computed a chunk at a time, so a pass over a large sample never holds up a key.
 #[derive(Debug, Clone)]
 pub struct TraceBuilder {
@@ -163,6 +189,12 @@ impl TraceBuilder {
         }
         self.next = end;
         self.next >= n
+    }
+
+    /// True once neither product can change any more: each is 0, ∞ or NaN.
+    fn settled(&self) -> bool {
+        let done = |p: f64| p == 0.0 || !p.is_finite();
+        done(self.p64) && done(f64::from(self.p32))
     }
 
     /// The finished trace (call once `advance` returned true).

@@ -293,6 +293,13 @@ pub trait Family: fmt::Debug + Send + Sync {
         pointwise_log_likelihood(self, nat, sample.values())
     }
 
+    /// The Hessian of ℓ in free coordinates in closed form, from one pass over the data,
+    /// where the family has it; None (the default) makes Newton difference the gradient,
+    /// which costs two passes per coordinate.
+    fn free_hessian(&self, _nat: &[f64], _sample: &Sample) -> Option<Vec<Vec<f64>>> {
+        None
+    }
+
     /// ∇ℓ in free coordinates, written into `grad`.
     fn gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) {
         pointwise_gradient(self, nat, sample.values(), grad);

@@ -72,6 +72,15 @@ impl Family for Cauchy {
         -n * (std::f64::consts::PI * nat[1]).ln() - ll
     }
 
+    fn free_hessian(&self, nat: &[f64], sample: &Sample) -> Option<Vec<Vec<f64>>> {
+        // In (loc, σ = ln scale), with w = 1/(1 + z²): ∂²/∂loc² = −(2/s²) Σ (1 − z²)w²,
+        // ∂²/∂σ² = −4 Σ z²w², ∂²/∂loc∂σ = −(4/s) Σ z w².
+        let [a, b, c] = pass::sums(sample.values(), &Curvature(Terms::at(nat)));
+        let s = nat[1];
+        let cross = -4.0 * c / s;
+        Some(vec![vec![-2.0 * a / (s * s), cross], vec![cross, -4.0 * b]])
+    }
+
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
         let d = rand_distr::Cauchy::new(nat[0], nat[1]).expect(CHECKED);
         d.sample_iter(rng).take(n).collect()
@@ -134,5 +143,19 @@ impl pass::Terms<3> for Terms {
         let one = 1.0 + z2;
         let w = 1.0 / one;
         [vmath::ln(one), z * w, z2 * w]
+    }
+}
+
+/// Per point, for the Hessian: (1 − z²)w², z²w² and z w², with w = 1/(1 + z²).
+struct Curvature(Terms);
+
+impl pass::Terms<3> for Curvature {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 3] {
+        let z = (x - self.0.loc) * self.0.inv;
+        let z2 = z * z;
+        let w = 1.0 / (1.0 + z2);
+        let w2 = w * w;
+        [(1.0 - z2) * w2, z2 * w2, z * w2]
     }
 }

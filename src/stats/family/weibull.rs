@@ -88,6 +88,20 @@ impl Family for Weibull {
         n * (k.ln() - ln_lam) + ll
     }
 
+    fn free_hessian(&self, nat: &[f64], sample: &Sample) -> Option<Vec<Vec<f64>>> {
+        if !self.supports(sample.stats()) {
+            return None;
+        }
+        // In (a, b) = (ln k, ln λ), with r = ln(x/λ) and t = (x/λ)^k:
+        // ∂²/∂a² = k Σ r(1 − t) − k² Σ r²t, ∂²/∂b² = −k² Σ t,
+        // ∂²/∂a∂b = −k (n − Σ t) + k² Σ r t.
+        let (k, ln_lam) = (nat[0], nat[1].ln());
+        let [r1t, t, rt, r2t] = pass::sums(sample.values(), &Curvature { k, ln_lam });
+        let n = sample.len() as f64;
+        let cross = -k * (n - t) + k * k * rt;
+        Some(vec![vec![k * r1t - k * k * r2t, cross], vec![cross, -k * k * t]])
+    }
+
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
         // rand_distr takes (scale, shape), statrs (shape, scale).
         let d = rand_distr::Weibull::new(nat[1], nat[0]).expect(CHECKED);
@@ -137,5 +151,21 @@ impl pass::Terms<3> for Terms {
         let r = vmath::ln(x) - self.ln_lam;
         let t = vmath::exp(self.k * r);
         [(self.k - 1.0) * r - t, r * (1.0 - t), t]
+    }
+}
+
+/// Per point, for the Hessian: r·(1 − t), t, r·t and r²·t.
+struct Curvature {
+    k: f64,
+    ln_lam: f64,
+}
+
+impl pass::Terms<4> for Curvature {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 4] {
+        let r = vmath::ln(x) - self.ln_lam;
+        let t = vmath::exp(self.k * r);
+        let rt = r * t;
+        [r - rt, t, rt, r * rt]
     }
 }

@@ -110,11 +110,16 @@ fn runs(steps: &[Vec<f64>], i: usize) -> bool {
 pub fn describe(limit: &Limit, remaining: f64) -> String {
     let meaning = limit.meaning.map(|m| format!(" ({m})")).unwrap_or_default();
     format!(
-        "{} → {}: the supremum of ℓ is at the boundary of the parameter space{meaning}, where \
-         no θ attains it; ℓ/m is within {remaining:.1e} of it",
-        limit.parameter,
-        limit_text(limit.value),
+        "{}: the supremum of ℓ is at the boundary of the parameter space{meaning}, where no θ \
+         attains it; ℓ/m is within {remaining:.1e} of it",
+        label(limit),
     )
+}
+
+/// Which parameter goes where, e.g. "df → ∞".
+#[must_use]
+pub fn label(limit: &Limit) -> String {
+    format!("{} → {}", limit.parameter, limit_text(limit.value))
 }
 
 /// ∞, −∞ or the number.

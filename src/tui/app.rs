@@ -883,7 +883,7 @@ impl App {
 pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Option<String> {
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
     let limit = model.boundary_limit(&fit.current().free, coordinate, increasing);
-    Some(format!("{} → {}", limit.parameter, boundary::limit_text(limit.value)))
+    Some(boundary::label(&limit))
 }
 
 /// Whether a family can be fitted to a sample (support, fixed parts, an interior MLE).

@@ -20,13 +20,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mle: Vec<String> =
         names.iter().zip(&run.mle).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
     let gradient: Vec<String> = cur.gradient.iter().map(|g| fmt_num(*g)).collect();
-    let boundary = app.stop_reason().and_then(|r| boundary_label(run.model.as_ref(), &run.fit, r));
     let (state, style) = match app.stop_reason() {
         Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
-        Some(_) if boundary.is_some() => {
-            (format!("at the boundary: {}", boundary.unwrap_or_default()), theme.warn())
-        }
-        Some(r) => (format!("not converged ({})", r.name()), theme.warn()),
+        Some(r) => match boundary_label(run.model.as_ref(), &run.fit, r) {
+            Some(label) => (format!("at the boundary: {label}"), theme.warn()),
+            None => (format!("not converged ({})", r.name()), theme.warn()),
+        },
         None => ("not converged".to_string(), theme.warn()),
     };
     let truth = app.truth.as_ref().map_or_else(

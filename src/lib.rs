@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod format;
 pub mod optim;
 pub mod report;
 pub mod runner;

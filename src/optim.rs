@@ -14,7 +14,7 @@ mod newton;
 
 use std::fmt;
 
-use crate::stats::objective::{Eval, Objective};
+use crate::stats::model::{Eval, Model};
 
 /// Which optimiser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +161,7 @@ impl Optimizer {
 
     /// One iteration from `current`. Coordinates marked in `frozen` (found sitting on a kink
     /// of the likelihood) are not moved, so the others can converge without chattering.
-    pub fn step(&mut self, objective: &Objective<'_>, current: &Eval, frozen: &[bool]) -> Step {
+    pub fn step(&mut self, objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
         if frozen.iter().any(|f| *f) {
             let mut masked = current.clone();
             for (g, f) in masked.gradient.iter_mut().zip(frozen) {
@@ -174,12 +174,7 @@ impl Optimizer {
         self.step_unmasked(objective, current, frozen)
     }
 
-    fn step_unmasked(
-        &mut self,
-        objective: &Objective<'_>,
-        current: &Eval,
-        frozen: &[bool],
-    ) -> Step {
+    fn step_unmasked(&mut self, objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
         if self.settings.kind != OptimizerKind::Newton
             && self.step_size < self.settings.step_size * MIN_STEP_FRACTION
         {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::format::{compact, exact as short, fixed};
 use crate::optim::fit::Record;
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
 use crate::stats::underflow::UnderflowTrace;
@@ -254,68 +255,5 @@ impl Report {
             let _ = writeln!(out, "{k}{}  {v}", " ".repeat(pad));
         }
         out
-    }
-}
-
-/// A number as short as it reads back exactly: plain decimals from 1e-4 to 1e15, scientific
-/// notation outside (so 1e300 is not 301 digits and 1e-300 not 0.000…).
-#[must_use]
-pub fn short(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&x.abs()) {
-        x.to_string()
-    } else {
-        format!("{x:e}")
-    }
-}
-
-/// A number to `digits` decimals, or to that many significant digits in scientific notation
-/// where fixed decimals would show only zeros or far too many digits.
-fn fixed(x: f64, digits: usize) -> String {
-    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&x.abs()) {
-        format!("{x:.digits$}")
-    } else {
-        format!("{x:.digits$e}")
-    }
-}
-
-/// `{mu = 1.5, sigma = 2}` from a JSON object.
-fn compact(v: &Value) -> String {
-    match v {
-        Value::Object(map) => {
-            let parts: Vec<String> =
-                map.iter().map(|(k, v)| format!("{k} = {}", compact(v))).collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(compact).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| fixed(f, 10)),
-        other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_numbers_read_back_exactly_without_runs_of_zeros() {
-        for (x, text) in [
-            (1e300, "1e300"),
-            (1e-300, "1e-300"),
-            (5e-324, "5e-324"),
-            (-2.5e-7, "-2.5e-7"),
-            (0.0, "0"),
-            (-0.25, "-0.25"),
-            (1234.5, "1234.5"),
-            (1e15, "1e15"),
-        ] {
-            assert_eq!(short(x), text);
-            assert_eq!(text.parse::<f64>().ok(), Some(x));
-        }
-        assert_eq!(fixed(1e-300, 3), "1.000e-300");
-        assert_eq!(fixed(2.0, 3), "2.000");
     }
 }

@@ -6,16 +6,15 @@ use std::time::Instant;
 
 use crate::data::{DataFile, read_data};
 use crate::error::InputError;
+use crate::format::exact as short;
 use crate::optim::boundary;
 use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::{
-    BoundaryReport, DataReport, Report, Timing, TrajectoryRow, TruthReport, short,
-};
+use crate::report::{BoundaryReport, DataReport, Report, Timing, TrajectoryRow, TruthReport};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
-use crate::stats::objective::Objective;
+use crate::stats::objective::{Model as _, Objective};
 use crate::stats::rng::seeded;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::first_hits;
@@ -179,7 +178,7 @@ fn report(
 ) -> Report {
     let cur = fitted.fit.current();
     let nat = &cur.natural;
-    let underflow = first_hits(family, nat, sample, cur.log_likelihood);
+    let underflow = first_hits(&Objective { family, sample }, nat, cur.log_likelihood);
     Report {
         model: family.kind().name().to_string(),
         n: sample.len(),

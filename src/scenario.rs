@@ -10,9 +10,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::InputError;
+use crate::format::exact as short;
 use crate::optim::fit::Stopping;
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::short;
 use crate::stats::family::{FamilyKind, ParamValue, Shape};
 
 mod locate;

@@ -3,6 +3,7 @@
 
 pub mod family;
 pub mod information;
+pub mod model;
 pub mod objective;
 pub mod pass;
 pub mod quadrature;

@@ -10,7 +10,7 @@ use mlex::optim::{OptimizerKind, Settings};
 use mlex::runner::prepare;
 use mlex::scenario::{self, PRESETS};
 use mlex::stats::family::{Family, FamilyKind, Shape};
-use mlex::stats::objective::Objective;
+use mlex::stats::objective::{Model as _, Objective};
 use mlex::stats::rng::seeded;
 use mlex::stats::sample::Sample;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! relative, the gradient to the rounding of its terms.
 
 use mlex::stats::family::{FamilyKind, pointwise_gradient, pointwise_log_likelihood};
-use mlex::stats::objective::Objective;
+use mlex::stats::objective::{Model as _, Objective};
 use mlex::stats::rng::seeded;
 use mlex::stats::sample::Sample;
 

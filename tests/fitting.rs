@@ -5,7 +5,7 @@
 use mlex::optim::fit::{Fit, StopReason, Stopping};
 use mlex::optim::{OptimizerKind, Settings};
 use mlex::stats::family::{Family, FamilyKind, Shape, pointwise_log_likelihood};
-use mlex::stats::objective::Objective;
+use mlex::stats::objective::{Model as _, Objective};
 use mlex::stats::rng::{Rng, seeded};
 use mlex::stats::sample::Sample;
 use rand::RngExt as _;

@@ -9,7 +9,7 @@ use mlex::stats::family::{
     Poisson,
 };
 use mlex::stats::information::{Nats, Truth, empirical_decomposition};
-use mlex::stats::objective::Objective;
+use mlex::stats::objective::{Model as _, Objective};
 use mlex::stats::rng::seeded;
 use mlex::stats::sample::Sample;
 use statrs::function::gamma::{digamma, ln_gamma};

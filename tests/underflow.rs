@@ -13,6 +13,7 @@
 use std::f64::consts::{LN_2, LN_10, PI};
 
 use mlex::stats::family::{Family, Normal};
+use mlex::stats::objective::Objective;
 use mlex::stats::rng::seeded;
 use mlex::stats::sample::Sample;
 use mlex::stats::underflow::{UnderflowTrace, first_hits, trace};
@@ -81,7 +82,7 @@ impl Case {
             logsum.push(acc);
         }
         let sample = Sample::new(values);
-        let trace = trace(&Normal, &nat, &sample);
+        let trace = trace(&Objective { family: &Normal, sample: &sample }, &nat);
         Self { sigma, sample, logsum, trace }
     }
 
@@ -245,9 +246,9 @@ fn a_report_stops_tracing_once_the_products_settle_and_loses_nothing() {
         let case = Case::new(sigma, seed);
         let nat = [0.0, sigma];
         let sample = Sample::new(case.sample.values()[..len].to_vec());
-        let full = trace(&Normal, &nat, &sample);
+        let full = trace(&Objective { family: &Normal, sample: &sample }, &nat);
         let ll = Normal.log_likelihood(&nat, &sample);
-        let hits = first_hits(&Normal, &nat, &sample, ll);
+        let hits = first_hits(&Objective { family: &Normal, sample: &sample }, &nat, ll);
         let label = format!("σ = {sigma}, {len} points");
         assert_eq!(
             [hits.f64_subnormal_at, hits.f64_zero_at, hits.f64_overflow_at],

@@ -2,9 +2,9 @@
 //! of the gradient. With a fixed η it hovers near the optimum rather than settling on it.
 
 use super::{Optimizer, Refusal, Step};
-use crate::stats::objective::{Eval, Objective};
+use crate::stats::model::{Eval, Model};
 
-pub(super) fn step(opt: &mut Optimizer, objective: &Objective<'_>, current: &Eval) -> Step {
+pub(super) fn step(opt: &mut Optimizer, objective: &dyn Model, current: &Eval) -> Step {
     let s = opt.settings;
     let t = opt.t + 1;
     let first: Vec<f64> = opt

@@ -128,7 +128,7 @@ pub fn limit_text(value: f64) -> String {
     if value.is_infinite() {
         if value > 0.0 { "∞".into() } else { "−∞".into() }
     } else {
-        crate::report::short(value)
+        crate::format::exact(value)
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::boundary::{self, Point, Runaway};
 use super::{Optimizer, Refusal, Settings, Step};
-use crate::stats::objective::{Eval, Objective};
+use crate::stats::model::{Eval, Model};
 
 /// When to stop.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,10 +172,10 @@ pub struct Fit {
 impl Fit {
     /// Starts at natural parameters `start`.
     #[must_use]
-    pub fn new(objective: &Objective<'_>, start: &[f64], settings: Settings) -> Self {
+    pub fn new(objective: &dyn Model, start: &[f64], settings: Settings) -> Self {
         let current = objective.eval_natural(start);
-        let optimizer = Optimizer::new(settings, objective.family.dim());
-        let dim = objective.family.dim();
+        let optimizer = Optimizer::new(settings, objective.dim());
+        let dim = objective.dim();
         let mut fit = Self {
             optimizer,
             current,
@@ -266,7 +266,7 @@ impl Fit {
     }
 
     /// Moves θ to natural parameters `natural`, as a recorded iteration.
-    pub fn jump_to(&mut self, objective: &Objective<'_>, natural: &[f64]) {
+    pub fn jump_to(&mut self, objective: &dyn Model, natural: &[f64]) {
         self.iteration += 1;
         self.previous_gradient = std::mem::take(&mut self.current.gradient);
         self.current = objective.eval_natural(natural);
@@ -277,7 +277,7 @@ impl Fit {
     }
 
     /// Takes one optimiser step and records it.
-    pub fn step(&mut self, objective: &Objective<'_>) -> &Record {
+    pub fn step(&mut self, objective: &dyn Model) -> &Record {
         self.iteration += 1;
         let event = match self.optimizer.step(objective, &self.current, &self.kinked) {
             Step::Accepted(next) => {
@@ -314,8 +314,8 @@ impl Fit {
     /// of a jump when δ doubles (a smooth maximum's difference doubles with δ), so a smooth
     /// coordinate is never frozen. Once found, a kink stays marked for the rest of the fit:
     /// the coordinate is then left alone while the others converge.
-    fn find_kinks(&mut self, objective: &Objective<'_>, stalling: bool) {
-        if !objective.family.has_kinks() {
+    fn find_kinks(&mut self, objective: &dyn Model, stalling: bool) {
+        if !objective.has_kinks() {
             return;
         }
         for i in 0..self.kinked.len() {
@@ -405,7 +405,7 @@ impl Fit {
     }
 
     /// Steps until a stopping rule holds.
-    pub fn run(&mut self, objective: &Objective<'_>, stopping: &Stopping) -> StopReason {
+    pub fn run(&mut self, objective: &dyn Model, stopping: &Stopping) -> StopReason {
         loop {
             if let Some(reason) = self.check(stopping) {
                 return reason;

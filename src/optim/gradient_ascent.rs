@@ -5,11 +5,11 @@
 //! likelihood (laplace) the refusals walk θ onto the kink.
 
 use super::{Optimizer, Refusal, Step, slack};
-use crate::stats::objective::{Eval, Objective};
+use crate::stats::model::{Eval, Model};
 
 pub(super) fn step(
     opt: &mut Optimizer,
-    objective: &Objective<'_>,
+    objective: &dyn Model,
     current: &Eval,
     frozen: &[bool],
 ) -> Step {

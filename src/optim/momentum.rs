@@ -3,9 +3,9 @@
 //! the velocity is dropped.
 
 use super::{Optimizer, Refusal, Step};
-use crate::stats::objective::{Eval, Objective};
+use crate::stats::model::{Eval, Model};
 
-pub(super) fn step(opt: &mut Optimizer, objective: &Objective<'_>, current: &Eval) -> Step {
+pub(super) fn step(opt: &mut Optimizer, objective: &dyn Model, current: &Eval) -> Step {
     let (mu, eta) = (opt.settings.momentum, opt.step_size);
     let velocity: Vec<f64> =
         opt.velocity.iter().zip(&current.gradient).map(|(v, g)| mu * v + eta * g).collect();

@@ -6,7 +6,7 @@
 
 use super::linalg::solve_positive_definite;
 use super::{Step, slack};
-use crate::stats::objective::{Eval, Objective};
+use crate::stats::model::{Eval, Model};
 
 /// Halvings tried before concluding that no ascent step exists.
 const MAX_HALVINGS: usize = 60;
@@ -14,7 +14,7 @@ const MAX_HALVINGS: usize = 60;
 /// Armijo's sufficient-increase fraction.
 const ARMIJO: f64 = 1e-4;
 
-pub(super) fn step(objective: &Objective<'_>, current: &Eval, frozen: &[bool]) -> Step {
+pub(super) fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
     let g = &current.gradient;
     let h = objective.hessian(&current.free);
     let mut neg: Vec<Vec<f64>> = h.iter().map(|row| row.iter().map(|v| -v).collect()).collect();

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use crate::report::{Report, short};
+use crate::format::exact as short;
+use crate::report::Report;
 use crate::stats::family::Family;
 use crate::stats::sample::Sample;
 

@@ -366,7 +366,7 @@ pub trait Family: fmt::Debug + Send + Sync {
                 "all {} values equal {}: the maximum-likelihood scale is 0, so {} cannot be fitted \
                  (the data need some spread)",
                 sample.len(),
-                crate::report::short(st.min),
+                crate::format::exact(st.min),
                 self.kind()
             )
         })
@@ -468,7 +468,7 @@ pub(crate) fn positive(name: &str, x: f64) -> Result<(), String> {
     if x.is_finite() && x > 0.0 {
         Ok(())
     } else {
-        Err(format!("{name} must be a finite number > 0, got {}", crate::report::short(x)))
+        Err(format!("{name} must be a finite number > 0, got {}", crate::format::exact(x)))
     }
 }
 
@@ -477,7 +477,7 @@ pub(crate) fn finite(name: &str, x: f64) -> Result<(), String> {
     if x.is_finite() {
         Ok(())
     } else {
-        Err(format!("{name} must be a finite number, got {}", crate::report::short(x)))
+        Err(format!("{name} must be a finite number, got {}", crate::format::exact(x)))
     }
 }
 
@@ -487,7 +487,7 @@ pub(crate) fn probability(name: &str, p: f64) -> Result<(), String> {
     if p > 0.0 && p < 1.0 {
         Ok(())
     } else {
-        Err(format!("{name} must lie strictly between 0 and 1, got {}", crate::report::short(p)))
+        Err(format!("{name} must lie strictly between 0 and 1, got {}", crate::format::exact(p)))
     }
 }
 

@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use super::family::Family;
-use super::sample::Sample;
+use super::model::Model;
 use super::sums::Neumaier;
 
 /// How many points of the curve are kept for plotting, whatever the sample size.
@@ -75,13 +74,16 @@ pub fn scientific(log10: f64) -> (f64, i64) {
     (mantissa, exponent)
 }
 
-/// Traces the products along the sample in its order.
+/// Traces the products along the model's data in their order.
 #[must_use]
-pub fn trace<F: Family + ?Sized>(family: &F, nat: &[f64], sample: &Sample) -> UnderflowTrace {
-    let mut builder = TraceBuilder::new(nat, sample.len());
-    builder.advance(family, sample, usize::MAX);
+pub fn trace(model: &dyn Model, nat: &[f64]) -> UnderflowTrace {
+    let mut builder = TraceBuilder::new(nat, model.points());
+    builder.advance(model, usize::MAX);
     builder.finish()
 }
+
+/// Points whose ln q are asked of the model at once: one call per chunk, not per point.
+const LN_CHUNK: usize = 256;
 
 /// Points traced between checks of whether the products have settled: short, so a report
 /// stops within a few dozen points of the last first hit.
@@ -93,14 +95,9 @@ const SETTLE_CHECK: usize = 64;
 /// `log_likelihood` is ℓ over the whole sample, already known to the caller, so the rest
 /// of the sample is not evaluated point by point again.
 #[must_use]
-pub fn first_hits<F: Family + ?Sized>(
-    family: &F,
-    nat: &[f64],
-    sample: &Sample,
-    log_likelihood: f64,
-) -> UnderflowTrace {
-    let mut builder = TraceBuilder::new(nat, sample.len());
-    while !builder.advance(family, sample, SETTLE_CHECK) && !builder.settled() {}
+pub fn first_hits(model: &dyn Model, nat: &[f64], log_likelihood: f64) -> UnderflowTrace {
+    let mut builder = TraceBuilder::new(nat, model.points());
+    while !builder.advance(model, SETTLE_CHECK) && !builder.settled() {}
     let mut out = builder.out;
     out.curve.clear();
     out.log_likelihood = log_likelihood;
@@ -154,20 +151,27 @@ impl TraceBuilder {
         &self.nat
     }
 
-    /// Processes up to `points` more values; true once the whole sample is done.
-    pub fn advance<F: Family + ?Sized>(
-        &mut self,
-        family: &F,
-        sample: &Sample,
-        points: usize,
-    ) -> bool {
-        let values = sample.values();
-        let n = values.len();
+    /// Processes up to `points` more data points; true once all are done.
+    pub fn advance(&mut self, model: &dyn Model, points: usize) -> bool {
+        let n = model.points();
         let end = self.next.saturating_add(points).min(n);
+        let mut ln_q = [0.0; LN_CHUNK];
+        let mut from = self.next;
+        while from < end {
+            let chunk = &mut ln_q[..(end - from).min(LN_CHUNK)];
+            model.ln_points(&self.nat, from, chunk);
+            self.multiply(from, chunk, n);
+            from += chunk.len();
+        }
+        self.next = end;
+        self.next >= n
+    }
+
+    /// Multiplies the products by the points `from`, … whose ln q are `ln_q`.
+    fn multiply(&mut self, from: usize, ln_q: &[f64], n: usize) {
         let t = &mut self.out;
-        for (i, &x) in values.iter().enumerate().take(end).skip(self.next) {
-            let m = i + 1;
-            let ln_q = family.ln_density(&self.nat, x);
+        for (i, &ln_q) in ln_q.iter().enumerate() {
+            let m = from + i + 1;
             let q = ln_q.exp();
             self.p64 *= q;
             self.p32 *= q as f32;
@@ -178,7 +182,7 @@ impl TraceBuilder {
             first(&mut t.f32_subnormal_at, self.p32 < f32::MIN_POSITIVE, m);
             first(&mut t.f32_zero_at, self.p32 == 0.0, m);
             first(&mut t.f32_overflow_at, self.p32 == f32::INFINITY, m);
-            if m % self.stride == 0 || m == n || m == 1 {
+            if m.is_multiple_of(self.stride) || m == n || m == 1 {
                 t.curve.push(TracePoint {
                     m,
                     log10_true: self.log_sum.total() / std::f64::consts::LN_10,
@@ -187,8 +191,6 @@ impl TraceBuilder {
                 });
             }
         }
-        self.next = end;
-        self.next >= n
     }
 
     /// True once neither product can change any more: each is 0, ∞ or NaN.

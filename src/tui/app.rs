@@ -9,6 +9,7 @@ use super::action::Action;
 use super::derived::{DataView, Surface, curve, parameter_ranges, standard_errors};
 use super::export;
 use crate::error::InputError;
+use crate::format::readable as fmt_num;
 use crate::optim::boundary;
 use crate::optim::fit::{Event, Fit, Record, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
@@ -276,7 +277,7 @@ impl Run {
         let fit = Fit::new(&objective, &start, scenario.settings);
         let dim = model.param_names().len();
         let pair = (0, usize::from(dim > 1));
-        let trace = trace(model.as_ref(), &start, &sample);
+        let trace = trace(&Objective { family: model.as_ref(), sample: &sample }, &start);
         let mut run = Self {
             sample,
             model,
@@ -405,7 +406,10 @@ impl Run {
         let Some(builder) = self.trace_builder.as_mut() else { return };
         let clock = Instant::now();
         loop {
-            if builder.advance(self.model.as_ref(), &self.sample, TRACE_CHUNK) {
+            if builder.advance(
+                &Objective { family: self.model.as_ref(), sample: &self.sample },
+                TRACE_CHUNK,
+            ) {
                 let done = self.trace_builder.take().expect("builder present");
                 self.trace_theta = done.params().to_vec();
                 self.trace = done.finish();
@@ -905,27 +909,5 @@ fn describe(record: &Record) -> String {
             "no step of any size increases ℓ: θ is a maximum to f64 precision".into()
         }
         _ => format!("iteration {}: ℓ = {}", record.iteration, fmt_num(record.log_likelihood)),
-    }
-}
-
-/// A number in at most 7 significant digits, switching to exponents when large or small.
-#[must_use]
-pub fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return if v.is_nan() {
-            "undefined".into()
-        } else if v > 0.0 {
-            "∞".into()
-        } else {
-            "−∞".into()
-        };
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-4..1e7).contains(&a) {
-        format!("{v:.4e}")
-    } else {
-        let s = format!("{v:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" { "0".into() } else { s.to_string() }
     }
 }

@@ -9,9 +9,10 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 
-use super::app::{App, Pane, fmt_num};
+use super::app::{App, Pane};
 use super::theme::Theme;
-use super::view::{labels, legend, padded, pane_block_with_legend, short};
+use super::view::{labels, legend, padded, pane_block_with_legend};
+use crate::format::{axis as short, readable as fmt_num};
 use crate::stats::family::FamilyKind;
 
 /// Draws the pane.

@@ -8,7 +8,8 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
 
 use super::app::{App, Pane};
 use super::theme::Theme;
-use super::view::{labels, legend, pane_block_with_legend, short};
+use super::view::{labels, legend, pane_block_with_legend};
+use crate::format::axis as short;
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::stats::family::Family;
-use crate::stats::objective::Objective;
+use crate::stats::objective::{Model as _, Objective};
 use crate::stats::sample::{Sample, quantile_sorted};
 
 /// Histogram bins for continuous data.

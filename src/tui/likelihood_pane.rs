@@ -9,10 +9,11 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Widget};
 
-use super::app::{App, Pane, fmt_num};
+use super::app::{App, Pane};
 use super::derived::Surface;
 use super::theme::Theme;
-use super::view::{labels, padded, pane_block, short};
+use super::view::{labels, padded, pane_block};
+use crate::format::{axis as short, readable as fmt_num};
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {

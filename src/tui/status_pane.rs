@@ -6,9 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Pane, boundary_label, fmt_num};
+use super::app::{App, Pane, boundary_label};
 use super::theme::Theme;
 use super::view::pane_block;
+use crate::format::readable as fmt_num;
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {

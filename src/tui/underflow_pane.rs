@@ -10,7 +10,8 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::app::{App, Pane};
 use super::theme::Theme;
-use super::view::{labels, legend, padded, pane_block_with_legend, short};
+use super::view::{labels, legend, padded, pane_block_with_legend};
+use crate::format::axis as short;
 
 /// log10 of the smallest normal f64, 2^-1022.
 const F64_NORMAL: f64 = -307.652_655_568_588_3;

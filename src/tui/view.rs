@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::{
     cross_entropy_pane, data_pane, likelihood_pane, overlays, status_pane, underflow_pane,
 };
+use crate::format::axis as short;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -136,23 +137,6 @@ pub fn popup(frame: &mut Frame, area: Rect, title: &str) -> Rect {
 #[must_use]
 pub fn labels(lo: f64, hi: f64) -> Vec<Span<'static>> {
     [lo, 0.5 * (lo + hi), hi].iter().map(|v| Span::raw(short(*v))).collect()
-}
-
-/// A number in at most about 7 characters.
-#[must_use]
-pub fn short(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e5).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.3}")
-    }
 }
 
 /// A range padded by 5 % (and widened when empty), for chart bounds.

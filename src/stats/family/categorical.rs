@@ -56,7 +56,7 @@ impl Family for Categorical {
         if let Some((j, p)) = nat.iter().enumerate().find(|(_, p)| !(**p > 0.0 && **p < 1.0)) {
             return Err(format!(
                 "p[{j}] must lie strictly between 0 and 1, got {}",
-                crate::report::short(*p)
+                crate::format::exact(*p)
             ));
         }
         let total = sum(nat.iter().copied());

@@ -43,7 +43,7 @@ impl Family for Geometric {
         if nat[0] < MIN_P {
             return Err(format!(
                 "p must be at least {MIN_P}, got {}",
-                crate::report::short(nat[0])
+                crate::format::exact(nat[0])
             ));
         }
         Ok(())

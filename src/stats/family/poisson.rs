@@ -53,7 +53,7 @@ impl Family for Poisson {
         if nat[0] > MAX_LAMBDA {
             return Err(format!(
                 "lambda must be at most {MAX_LAMBDA:e}, got {}",
-                crate::report::short(nat[0])
+                crate::format::exact(nat[0])
             ));
         }
         Ok(())

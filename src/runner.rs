@@ -12,7 +12,7 @@ use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::{BoundaryReport, DataReport, Report, Timing, TrajectoryRow, TruthReport};
 use crate::scenario::{Scenario, Source};
-use crate::stats::family::{Family, FamilyKind, ParamValue, Shape};
+use crate::stats::family::{Family, FamilyKind, FromData, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
 use crate::stats::objective::{Model as _, Objective};
 use crate::stats::rng::seeded;
@@ -68,38 +68,43 @@ fn check_support(family: &dyn Family, data: &DataFile) -> Result<(), InputError>
     Err(err)
 }
 
-/// Binomial's n and categorical's k for a model fitted to `values`.
-fn model_shape(
-    kind: FamilyKind,
-    trials: Option<u64>,
-    categories: Option<usize>,
-    values: &[f64],
-) -> Result<Shape, String> {
-    let mut shape = Shape::default();
-    if kind == FamilyKind::Binomial {
-        shape.trials = trials.ok_or("binomial needs the number of trials n: give --trials N")?;
-        if shape.trials == 0 || shape.trials > crate::scenario::MAX_TRIALS {
-            return Err(format!(
-                "binomial's number of trials must be from 1 to {}, got {}",
-                crate::scenario::MAX_TRIALS,
-                shape.trials
-            ));
+/// The model's fixed part for data `values`: the value given (checked against its range),
+/// else as the family declares it follows from the data, else an error saying how to give it.
+fn model_shape(kind: FamilyKind, given: Option<u64>, values: &[f64]) -> Result<Shape, String> {
+    let Some(part) = kind.fixed_part() else { return Ok(Shape::default()) };
+    if let Some(v) = given {
+        return part.check(v).map(Shape::fixed).map_err(|_| {
+            format!("{kind}'s {} must be from {} to {}, got {v}", part.what, part.min, part.max)
+        });
+    }
+    match part.from_data {
+        FromData::Required => {
+            Err(format!("{kind} needs the {} {}: give --{} N", part.what, part.name, part.key))
+        }
+        FromData::LargestPlusOne => {
+            let max = values.iter().copied().fold(0.0, f64::max);
+            if max.fract() != 0.0 || !(part.min as f64 - 1.0..part.max as f64).contains(&max) {
+                return Err(format!(
+                    "{kind} data must be whole numbers 0 to {name}−1 with {name} ≥ {} (fix {name} \
+                     with --{key} K, or {key} = K in a scenario's [model])",
+                    part.min,
+                    name = part.name,
+                    key = part.key,
+                ));
+            }
+            Ok(Shape::fixed(part.holding(max)))
         }
     }
-    if kind == FamilyKind::Categorical {
-        shape.categories = if let Some(k) = categories {
-            k
-        } else {
-            let max = values.iter().copied().fold(0.0, f64::max);
-            if max.fract() != 0.0 || !(1.0..=10_000.0).contains(&max) {
-                return Err("categorical data must be whole numbers 0 to k−1 with k ≥ 2 \
-                            (fix k with --categories K, or categories = K in a scenario's [model])"
-                    .into());
-            }
-            max as usize + 1
-        };
-    }
-    Ok(shape)
+}
+
+/// The fixed part a `mlex fit` request sets: the flag its family's fixed part names
+/// (`--trials`, `--categories`); a flag for another family's is left unread, as it always was.
+fn requested_fixed(req: &FitRequest, kind: FamilyKind) -> Option<u64> {
+    let part = kind.fixed_part()?;
+    [("trials", req.trials), ("categories", req.categories.map(|k| k as u64))]
+        .into_iter()
+        .find(|(key, _)| *key == part.key)
+        .and_then(|(_, value)| value)
 }
 
 /// Why a start could not be used: the user's start is wrong, or the data are beyond what
@@ -119,7 +124,7 @@ fn start_point(
     start: Option<&BTreeMap<String, ParamValue>>,
 ) -> Result<Vec<f64>, StartError> {
     let nat = if let Some(named) = start {
-        family.params_from_named(named).map_err(StartError::Given)?
+        family.params_from_named(named).map_err(|e| StartError::Given(e.to_string()))?
     } else {
         let nat = family.start(sample);
         family.check(&nat).map_err(|e| {
@@ -253,7 +258,8 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let clock = Instant::now();
     let data = read_data(&req.data, req.column.as_deref())?;
     let in_file = |msg: String| InputError::new(msg).in_file(&req.data);
-    let shape = model_shape(kind, req.trials, req.categories, &data.values).map_err(in_file)?;
+    let given = requested_fixed(req, kind);
+    let shape = model_shape(kind, given, &data.values).map_err(in_file)?;
     let family = kind.build(shape);
     check_support(family.as_ref(), &data)?;
     let DataFile { values, column, lines, .. } = data;
@@ -348,16 +354,13 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
             (data.values, None)
         }
     };
-    let trials = scenario.model_trials.or(match &scenario.source {
-        Source::Truth { kind: FamilyKind::Binomial, shape, .. } => Some(shape.trials),
+    // The file's fixed part, else a same-family truth's, else the data's.
+    let fixed = scenario.model_fixed.or(match &scenario.source {
+        Source::Truth { kind, shape, .. } if *kind == scenario.model => shape.0,
         _ => None,
     });
-    let categories = scenario.model_categories.or(match &scenario.source {
-        Source::Truth { kind: FamilyKind::Categorical, shape, .. } => Some(shape.categories),
-        _ => None,
-    });
-    let shape = model_shape(scenario.model, trials, categories, &values)
-        .map_err(|e| scenario_err(e).field("model"))?;
+    let shape =
+        model_shape(scenario.model, fixed, &values).map_err(|e| scenario_err(e).field("model"))?;
     let model = scenario.model.build(shape);
     if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !model.in_support(**x)) {
         return Err(scenario_err(format!(

@@ -13,7 +13,7 @@ use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::Stopping;
 use crate::optim::{OptimizerKind, Settings};
-use crate::stats::family::{FamilyKind, ParamValue, Shape};
+use crate::stats::family::{FamilyKind, Fault, FromData, InTruth, ParamError, ParamValue, Shape};
 
 mod locate;
 use locate::{deepest_line, line_col, toml_error_field};
@@ -40,9 +40,6 @@ pub const PRESETS: &[(&str, &str)] = &[
 
 /// The preset `mlex` opens when given no scenario.
 pub const DEFAULT_PRESET: &str = "normal-basics";
-
-/// Binomial n above this is refused: the truth's probability table has n + 1 entries.
-pub const MAX_TRIALS: u64 = 1_000_000;
 
 /// Samples larger than this are refused: 10^7 f64 values already take 80 MB.
 pub const MAX_SAMPLE_SIZE: usize = 10_000_000;
@@ -145,11 +142,9 @@ pub struct Scenario {
     pub source: Source,
     /// Model family.
     pub model: FamilyKind,
-    /// Model's fixed parts (binomial n, categorical k); None to take them from the truth or
-    /// the data.
-    pub model_trials: Option<u64>,
-    /// Categorical model's k, if fixed by the file.
-    pub model_categories: Option<usize>,
+    /// The model's fixed part (binomial's trials, categorical's categories) as the file sets
+    /// it; None to take it from a truth of the same family or from the data.
+    pub model_fixed: Option<u64>,
     /// Starting θ by name, checked against the model when it is built.
     pub start: Option<BTreeMap<String, ParamValue>>,
     /// Optimiser settings.
@@ -312,42 +307,37 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
             )),
         }
     };
-    let model_trials =
-        whole(&raw.model.trials, "model.trials", 1, MAX_TRIALS as i64)?.map(|v| v as u64);
-    let model_categories =
-        whole(&raw.model.categories, "model.categories", 2, 10_000)?.map(|v| v as usize);
-    // The model's fixed parts as prepare takes them: the file's, else a same-family truth's.
-    let (truth_trials, truth_categories) = match &source {
-        Source::Truth { kind: FamilyKind::Binomial, shape, .. } => (Some(shape.trials), None),
-        Source::Truth { kind: FamilyKind::Categorical, shape, .. } => {
-            (None, Some(shape.categories))
-        }
-        _ => (None, None),
-    };
-    let trials = model_trials.or(truth_trials);
-    let categories = model_categories.or(truth_categories);
-    if model == FamilyKind::Binomial && trials.is_none() {
+    let model_fixed = model_fixed_part(&raw.model, model, &at)?;
+    // The model's fixed part as prepare takes it: the file's, else a same-family truth's.
+    let fixed = model_fixed.or(match &source {
+        Source::Truth { kind, shape, .. } if *kind == model => shape.0,
+        _ => None,
+    });
+    if let Some(part) = model.fixed_part()
+        && part.from_data == FromData::Required
+        && fixed.is_none()
+    {
         return Err(at(
             raw.model.family.span(),
-            "model.trials",
-            "a binomial model needs its number of trials n: give trials = N in [model] \
-             (a binomial truth lends its own n)"
-                .into(),
+            &format!("model.{}", part.key),
+            format!(
+                "a {model} model needs its {} {}: give {} = N in [model] (a {model} truth \
+                 lends its own {})",
+                part.what, part.name, part.key, part.name
+            ),
         ));
     }
     let start = match raw.model.start {
         None => None,
         Some(s) => {
             let values = named(s.get_ref());
-            // Checked here, where each value's line is known, unless a categorical model
-            // takes k from the data (prepare checks the start again either way).
-            if model != FamilyKind::Categorical || categories.is_some() {
-                let shape =
-                    Shape { trials: trials.unwrap_or(1), categories: categories.unwrap_or(2) };
+            // Checked here, where each value's line is known, unless the model takes its fixed
+            // part from the data (prepare checks the start again either way).
+            if model.fixed_part().is_none() || fixed.is_some() {
                 model
-                    .build(shape)
+                    .build(Shape(fixed))
                     .params_from_named(&values)
-                    .map_err(|msg| param_error(&s, "model.start", msg, &at))?;
+                    .map_err(|e| param_error(&s, "model.start", &e, &at))?;
             }
             Some(values)
         }
@@ -415,8 +405,7 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         sample_size,
         source,
         model,
-        model_trials,
-        model_categories,
+        model_fixed,
         start,
         settings,
         stopping,
@@ -461,42 +450,12 @@ fn truth(
 ) -> Result<Source, InputError> {
     let kind = family_kind(&t.family, "truth.family", at)?;
     let params = t.params.get_ref();
-    let mut shape = Shape::default();
-    if kind == FamilyKind::Binomial {
-        match params.get("n").map(Spanned::get_ref) {
-            Some(RawParam::Scalar(n))
-                if *n >= 1.0 && n.fract() == 0.0 && *n <= MAX_TRIALS as f64 =>
-            {
-                shape.trials = *n as u64;
-            }
-            _ => {
-                let span = params.get("n").map_or_else(|| t.params.span(), Spanned::span);
-                return Err(at(
-                    span,
-                    "truth.params.n",
-                    format!("binomial needs n, a whole number of trials from 1 to {MAX_TRIALS}"),
-                ));
-            }
-        }
-    }
-    if kind == FamilyKind::Categorical
-        && let Some(RawParam::List(p)) = params.get("p").map(Spanned::get_ref)
-    {
-        shape.categories = p.len();
-        if p.len() < 2 {
-            let span = params.get("p").map_or_else(|| t.params.span(), Spanned::span);
-            return Err(at(
-                span,
-                "truth.params.p",
-                "categorical needs at least 2 probabilities".into(),
-            ));
-        }
-    }
+    let shape = truth_fixed_part(t, kind, at)?;
     let family = kind.build(shape);
     let values = named(params);
     let nat = family
         .params_from_named(&values)
-        .map_err(|msg| param_error(&t.params, "truth.params", msg, at))?;
+        .map_err(|e| param_error(&t.params, "truth.params", &e, at))?;
     for &(limited, name, lo, hi) in TRUTH_LIMITS {
         let v = family.param_names().iter().position(|n| n == name).map(|i| nat[i]);
         if limited == kind
@@ -513,7 +472,8 @@ fn truth(
                  through its quantiles, which take minutes or fail past that)",
                 short(v)
             );
-            return Err(param_error(&t.params, "truth.params", msg, at));
+            let span = params.get(name).map_or_else(|| t.params.span(), Spanned::span);
+            return Err(at(span, &format!("truth.params.{name}"), msg));
         }
     }
     Ok(Source::Truth { kind, shape, params: nat })
@@ -531,23 +491,95 @@ const TRUTH_LIMITS: &[(FamilyKind, &str, f64, f64)] = &[
 ];
 
 /// An error about a table of named parameters (`prefix` names it): points at the parameter
-/// the message is about, or at the whole table.
+/// it is about, or at the whole table when it is about the table (a name missing, a list's
+/// sum).
 fn param_error(
     params: &Spanned<BTreeMap<String, Spanned<RawParam>>>,
     prefix: &str,
-    msg: String,
+    err: &ParamError,
     at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
 ) -> InputError {
-    let table = params.get_ref();
-    let span = table
-        .iter()
-        .find(|(k, _)| msg.starts_with(k.as_str()) || msg.contains(&format!("'{k}'")))
-        .map_or_else(|| params.span(), |(_, v)| v.span());
-    let field = table
-        .keys()
-        .find(|k| msg.starts_with(k.as_str()))
-        .map_or_else(|| prefix.to_string(), |k| format!("{prefix}.{k}"));
-    at(span, &field, msg)
+    let given = params.get_ref().get_key_value(err.parameter.as_str());
+    let span = given.map_or_else(|| params.span(), |(_, v)| v.span());
+    let field = match given {
+        Some((k, _)) if !err.is_about_names() && err.fault != Fault::Sum => format!("{prefix}.{k}"),
+        _ => prefix.to_string(),
+    };
+    let span = if err.fault == Fault::Sum { params.span() } else { span };
+    at(span, &field, err.to_string())
+}
+
+/// The truth's fixed part, as its family declares it is given: a named whole number among
+/// its params (binomial's n) or the length of its list of probabilities (categorical's p).
+fn truth_fixed_part(
+    t: &RawDistribution,
+    kind: FamilyKind,
+    at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
+) -> Result<Shape, InputError> {
+    let Some(part) = kind.fixed_part() else { return Ok(Shape::default()) };
+    let params = t.params.get_ref();
+    match part.in_truth {
+        InTruth::Named => match params.get(part.name).map(Spanned::get_ref) {
+            Some(RawParam::Scalar(n))
+                if n.fract() == 0.0 && (part.min as f64..=part.max as f64).contains(n) =>
+            {
+                Ok(Shape::fixed(*n as u64))
+            }
+            _ => {
+                let span = params.get(part.name).map_or_else(|| t.params.span(), Spanned::span);
+                Err(at(
+                    span,
+                    &format!("truth.params.{}", part.name),
+                    format!(
+                        "{kind} needs {}, a whole {} from {} to {}",
+                        part.name, part.what, part.min, part.max
+                    ),
+                ))
+            }
+        },
+        InTruth::LengthOf(list) => match params.get(list) {
+            Some(v) => match v.get_ref() {
+                RawParam::List(p) if (p.len() as u64) < part.min => Err(at(
+                    v.span(),
+                    &format!("truth.params.{list}"),
+                    format!("{kind} needs at least {} probabilities", part.min),
+                )),
+                RawParam::List(p) if p.len() as u64 > part.max => Err(at(
+                    v.span(),
+                    &format!("truth.params.{list}"),
+                    format!("{kind} takes at most {} probabilities, got {}", part.max, p.len()),
+                )),
+                RawParam::List(p) => Ok(Shape::fixed(p.len() as u64)),
+                RawParam::Scalar(_) => Ok(Shape::default()),
+            },
+            None => Ok(Shape::default()),
+        },
+    }
+}
+
+/// The model's fixed part as a `[model]` table sets it: the field its family's fixed part
+/// names (`trials`, `categories`). A field for another family's fixed part is left unread, as
+/// it always was.
+fn model_fixed_part(
+    raw: &RawModel,
+    model: FamilyKind,
+    at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
+) -> Result<Option<u64>, InputError> {
+    for (key, value) in [("trials", &raw.trials), ("categories", &raw.categories)] {
+        let Some(value) = value else { continue };
+        let field = format!("model.{key}");
+        let Some(part) = model.fixed_part().filter(|p| p.key == key) else { continue };
+        let v = *value.get_ref();
+        if v < part.min as i64 || v as u64 > part.max {
+            return Err(at(
+                value.span(),
+                &field,
+                format!("must be a whole number from {} to {}, got {v}", part.min, part.max),
+            ));
+        }
+        return Ok(Some(v as u64));
+    }
+    Ok(None)
 }
 
 /// Preset names and titles, then ./scenarios/*.toml files with theirs (or their error).

@@ -117,7 +117,7 @@ fn a_categorical_with_an_empty_category_stops_with_that_probability_at_zero() {
     let counts = [156_usize, 355, 0, 489];
     let xs: Vec<f64> =
         counts.iter().enumerate().flat_map(|(j, n)| std::iter::repeat_n(j as f64, *n)).collect();
-    let family = FamilyKind::Categorical.build(Shape { trials: 1, categories: 4 });
+    let family = FamilyKind::Categorical.build(Shape::fixed(4));
     let (fit, reason, _) = fit(family.as_ref(), xs, newton());
     let StopReason::Boundary { coordinate, increasing } = reason else {
         panic!("stopped by {reason:?}")

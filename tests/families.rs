@@ -11,7 +11,8 @@ use common::prec::{
 };
 use common::{close, close_rel};
 use mlex::stats::family::{
-    Bernoulli, Family, FamilyKind, Normal, Shape, pointwise_gradient, pointwise_log_likelihood,
+    Bernoulli, Family, FamilyKind, Kind, Normal, Shape, pointwise_gradient,
+    pointwise_log_likelihood,
 };
 use mlex::stats::quadrature::expect_under;
 use mlex::stats::rng::{Rng, seeded};
@@ -72,12 +73,16 @@ const POISSON_DIRECT_TERMS: u64 = 1_000;
 /// Probabilities at which quantiles are checked.
 const QUANTILE_LEVELS: [f64; 5] = [0.001, 0.1, 0.5, 0.9, 0.999];
 
-fn shape() -> Shape {
-    Shape { trials: BINOMIAL_TRIALS, categories: CATEGORIES }
+fn shape(kind: FamilyKind) -> Shape {
+    match kind {
+        FamilyKind::Binomial => Shape::fixed(BINOMIAL_TRIALS),
+        FamilyKind::Categorical => Shape::fixed(CATEGORIES as u64),
+        _ => Shape::default(),
+    }
 }
 
 fn build(kind: FamilyKind) -> Box<dyn Family> {
-    kind.build(shape())
+    kind.build(shape(kind))
 }
 
 /// Natural parameter sets per family. The first two of every family have finite fourth
@@ -1273,27 +1278,18 @@ struct Skewed {
     grad_factor: f64,
 }
 
-impl Family for Skewed {
+impl Kind for Skewed {
     fn kind(&self) -> FamilyKind {
         FamilyKind::Normal
     }
-    fn param_names(&self) -> Vec<String> {
-        Normal.param_names()
-    }
+}
+
+impl Family for Skewed {
     fn support(&self) -> String {
         Normal.support()
     }
     fn in_support(&self, x: f64) -> bool {
         Normal.in_support(x)
-    }
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        Normal.check(nat)
-    }
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        Normal.to_free(nat)
-    }
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        Normal.to_natural(free)
     }
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         Normal.ln_density(nat, x)

@@ -172,7 +172,7 @@ fn closed_form_cases() -> Vec<ClosedForm> {
     });
 
     let trials = 20;
-    let family = build(FamilyKind::Binomial, Shape { trials, categories: 2 });
+    let family = build(FamilyKind::Binomial, Shape::fixed(trials));
     let xs = draw(family.as_ref(), &[0.35], 6);
     let p = mean(&xs) / trials as f64;
     cases.push(ClosedForm {
@@ -209,7 +209,7 @@ fn closed_form_cases() -> Vec<ClosedForm> {
     });
 
     let k = 4;
-    let family = build(FamilyKind::Categorical, Shape { trials: 1, categories: k });
+    let family = build(FamilyKind::Categorical, Shape::fixed(k as u64));
     let xs = draw(family.as_ref(), &[0.5, 0.3, 0.15, 0.05], 9);
     let p: Vec<f64> =
         (0..k).map(|j| xs.iter().filter(|&&x| x as usize == j).count() as f64 / N as f64).collect();

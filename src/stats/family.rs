@@ -5,121 +5,107 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::rng::Rng;
 use super::sample::Sample;
 use super::sums::Neumaier;
 
-mod bernoulli;
-mod beta;
-mod binomial;
-mod categorical;
-mod cauchy;
-mod exponential;
-mod gamma;
-mod geometric;
-mod laplace;
-mod lognormal;
-mod normal;
-mod normal_mixture;
-mod poisson;
-mod student_t;
-mod weibull;
+mod param;
 
-pub use bernoulli::{Bernoulli, bernoulli_entropy};
-pub use beta::Beta;
-pub use binomial::Binomial;
-pub use categorical::Categorical;
-pub use cauchy::Cauchy;
-pub use exponential::Exponential;
-pub use gamma::Gamma;
-pub use geometric::Geometric;
-pub use laplace::Laplace;
-pub use lognormal::LogNormal;
-pub use normal::Normal;
-pub use normal_mixture::NormalMixture;
-pub use poisson::Poisson;
-pub use student_t::StudentT;
-pub use weibull::Weibull;
+pub(crate) use param::logistic;
+pub use param::{
+    Domain, Fault, FixedPart, FromData, InTruth, Layout, ParamError, ParamSpec, ParamValue,
+};
 
-/// Which family, by the name used everywhere in the interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FamilyKind {
-    /// normal(mu, sigma)
-    Normal,
-    /// exponential(rate)
-    Exponential,
-    /// gamma(shape, rate)
-    Gamma,
-    /// lognormal(mu, sigma)
-    LogNormal,
-    /// weibull(shape, scale)
-    Weibull,
-    /// laplace(loc, scale)
-    Laplace,
-    /// cauchy(loc, scale)
-    Cauchy,
-    /// `student_t(df`, loc, scale)
-    StudentT,
-    /// beta(alpha, beta)
-    Beta,
-    /// `normal_mixture(weight`, mu1, sigma1, mu2, sigma2)
-    NormalMixture,
-    /// bernoulli(p)
-    Bernoulli,
-    /// binomial(n fixed, p)
-    Binomial,
-    /// geometric(p), trials to the first success
-    Geometric,
-    /// poisson(lambda)
-    Poisson,
-    /// categorical(p list)
-    Categorical,
+/// Declares the catalogue: one line per family (variant, interface name, module and type).
+/// Everything that must list every family (the enum, its names, building one, its declared
+/// parameters) is generated from this one table, so a new family is its file and one line.
+macro_rules! registry {
+    ($($variant:ident = $name:literal => $module:ident :: $ty:ident,)+) => {
+        $(mod $module; pub use $module::$ty;)+
+
+        /// Which family, by the name used everywhere in the interface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum FamilyKind {
+            $(#[doc = concat!("The ", $name, " family.")] $variant,)+
+        }
+
+        /// How many families the catalogue holds.
+        const COUNT: usize = [$($name),+].len();
+
+        impl FamilyKind {
+            /// Every family, in catalogue order.
+            pub const ALL: [Self; COUNT] = [$(Self::$variant),+];
+
+            /// The interface name (`normal`, `student_t`, …).
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self { $(Self::$variant => $name,)+ }
+            }
+
+            /// The declared natural parameters.
+            #[must_use]
+            pub fn params(self) -> &'static [ParamSpec] {
+                match self { $(Self::$variant => <$ty as Declare>::PARAMS,)+ }
+            }
+
+            /// The fixed (not fitted) part, where the family has one.
+            #[must_use]
+            pub fn fixed_part(self) -> Option<&'static FixedPart> {
+                match self { $(Self::$variant => <$ty as Declare>::FIXED,)+ }
+            }
+
+            /// True for families on whole numbers.
+            #[must_use]
+            pub const fn is_discrete(self) -> bool {
+                match self { $(Self::$variant => <$ty as Declare>::DISCRETE,)+ }
+            }
+
+            /// A typical truth for this family (its fixed part and parameters), used when the
+            /// explorer switches the true family.
+            #[must_use]
+            pub fn default_truth(self) -> (Shape, Vec<f64>) {
+                let (fixed, params) = match self { $(Self::$variant => <$ty as Declare>::EXAMPLE,)+ };
+                (Shape(fixed), params.to_vec())
+            }
+
+            /// Builds the family; `shape` supplies its fixed part (its default when None).
+            #[must_use]
+            pub fn build(self, shape: Shape) -> Box<dyn Family> {
+                match self { $(Self::$variant => Box::new(<$ty as Declare>::build(shape)),)+ }
+            }
+        }
+
+        $(impl Kind for $ty {
+            fn kind(&self) -> FamilyKind {
+                FamilyKind::$variant
+            }
+        })+
+    };
 }
 
+registry! {
+    Normal = "normal" => normal::Normal,
+    Exponential = "exponential" => exponential::Exponential,
+    Gamma = "gamma" => gamma::Gamma,
+    LogNormal = "lognormal" => lognormal::LogNormal,
+    Weibull = "weibull" => weibull::Weibull,
+    Laplace = "laplace" => laplace::Laplace,
+    Cauchy = "cauchy" => cauchy::Cauchy,
+    StudentT = "student_t" => student_t::StudentT,
+    Beta = "beta" => beta::Beta,
+    NormalMixture = "normal_mixture" => normal_mixture::NormalMixture,
+    Bernoulli = "bernoulli" => bernoulli::Bernoulli,
+    Binomial = "binomial" => binomial::Binomial,
+    Geometric = "geometric" => geometric::Geometric,
+    Poisson = "poisson" => poisson::Poisson,
+    Categorical = "categorical" => categorical::Categorical,
+}
+
+pub use bernoulli::bernoulli_entropy;
+
 impl FamilyKind {
-    /// Every family, in catalogue order.
-    pub const ALL: [Self; 15] = [
-        Self::Normal,
-        Self::Exponential,
-        Self::Gamma,
-        Self::LogNormal,
-        Self::Weibull,
-        Self::Laplace,
-        Self::Cauchy,
-        Self::StudentT,
-        Self::Beta,
-        Self::NormalMixture,
-        Self::Bernoulli,
-        Self::Binomial,
-        Self::Geometric,
-        Self::Poisson,
-        Self::Categorical,
-    ];
-
-    /// The interface name (`normal`, `student_t`, …).
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Normal => "normal",
-            Self::Exponential => "exponential",
-            Self::Gamma => "gamma",
-            Self::LogNormal => "lognormal",
-            Self::Weibull => "weibull",
-            Self::Laplace => "laplace",
-            Self::Cauchy => "cauchy",
-            Self::StudentT => "student_t",
-            Self::Beta => "beta",
-            Self::NormalMixture => "normal_mixture",
-            Self::Bernoulli => "bernoulli",
-            Self::Binomial => "binomial",
-            Self::Geometric => "geometric",
-            Self::Poisson => "poisson",
-            Self::Categorical => "categorical",
-        }
-    }
-
     /// Looks a family up by its interface name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
@@ -131,60 +117,27 @@ impl FamilyKind {
     pub fn all_names() -> String {
         Self::ALL.map(Self::name).join(", ")
     }
-
-    /// True for families on whole numbers.
-    #[must_use]
-    pub const fn is_discrete(self) -> bool {
-        matches!(
-            self,
-            Self::Bernoulli | Self::Binomial | Self::Geometric | Self::Poisson | Self::Categorical
-        )
-    }
-
-    /// Builds the family; `shape` supplies binomial's trials and categorical's categories.
-    #[must_use]
-    pub fn build(self, shape: Shape) -> Box<dyn Family> {
-        match self {
-            Self::Normal => Box::new(Normal),
-            Self::Exponential => Box::new(Exponential),
-            Self::Gamma => Box::new(Gamma),
-            Self::LogNormal => Box::new(LogNormal),
-            Self::Weibull => Box::new(Weibull),
-            Self::Laplace => Box::new(Laplace),
-            Self::Cauchy => Box::new(Cauchy),
-            Self::StudentT => Box::new(StudentT),
-            Self::Beta => Box::new(Beta),
-            Self::NormalMixture => Box::new(NormalMixture),
-            Self::Bernoulli => Box::new(Bernoulli),
-            Self::Binomial => Box::new(Binomial { trials: shape.trials }),
-            Self::Geometric => Box::new(Geometric),
-            Self::Poisson => Box::new(Poisson),
-            Self::Categorical => Box::new(Categorical { k: shape.categories.max(2) }),
-        }
-    }
 }
 
-impl FamilyKind {
-    /// A typical truth for this family, used when the explorer switches the true family.
-    #[must_use]
-    pub fn default_truth(self) -> (Shape, Vec<f64>) {
-        let shape = Shape::default();
-        match self {
-            Self::Normal | Self::Laplace | Self::Cauchy => (shape, vec![0.0, 1.0]),
-            Self::Exponential => (shape, vec![1.0]),
-            Self::Gamma => (shape, vec![2.0, 1.0]),
-            Self::LogNormal => (shape, vec![0.0, 0.5]),
-            Self::Weibull => (shape, vec![1.5, 1.0]),
-            Self::StudentT => (shape, vec![3.0, 0.0, 1.0]),
-            Self::Beta => (shape, vec![2.0, 5.0]),
-            Self::NormalMixture => (shape, vec![0.3, -2.0, 0.7, 1.5, 1.0]),
-            Self::Bernoulli => (shape, vec![0.3]),
-            Self::Binomial => (Shape { trials: 10, categories: 2 }, vec![0.3]),
-            Self::Geometric => (shape, vec![0.25]),
-            Self::Poisson => (shape, vec![3.5]),
-            Self::Categorical => (Shape { trials: 1, categories: 4 }, vec![0.1, 0.2, 0.3, 0.4]),
-        }
-    }
+/// What a family declares about itself, known before any instance exists (a scenario names a
+/// family's fixed part before the family is built).
+pub trait Declare: Family + Sized + 'static {
+    /// The natural parameters, in order.
+    const PARAMS: &'static [ParamSpec];
+    /// The fixed part, where the family has one.
+    const FIXED: Option<&'static FixedPart> = None;
+    /// Whether the support is whole numbers.
+    const DISCRETE: bool = false;
+    /// A typical truth: its fixed part's value (None for the default) and its parameters.
+    const EXAMPLE: (Option<u64>, &'static [f64]);
+    /// Builds the family with its fixed part.
+    fn build(shape: Shape) -> Self;
+}
+
+/// Which family an instance is; implemented for every family by the registry.
+pub trait Kind {
+    /// Which family this is.
+    fn kind(&self) -> FamilyKind;
 }
 
 impl fmt::Display for FamilyKind {
@@ -193,18 +146,16 @@ impl fmt::Display for FamilyKind {
     }
 }
 
-/// The parts of a family that are fixed rather than fitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shape {
-    /// Binomial's number of trials n.
-    pub trials: u64,
-    /// Categorical's number of categories k.
-    pub categories: usize,
-}
+/// The value of a family's fixed part (binomial's trials n, categorical's categories k);
+/// None takes the declared default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape(pub Option<u64>);
 
-impl Default for Shape {
-    fn default() -> Self {
-        Self { trials: 1, categories: 2 }
+impl Shape {
+    /// A fixed part of this value.
+    #[must_use]
+    pub const fn fixed(value: u64) -> Self {
+        Self(Some(value))
     }
 }
 
@@ -219,27 +170,30 @@ pub struct Limit {
     pub meaning: Option<&'static str>,
 }
 
-/// A parameter value as written in a scenario file or on the command line.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamValue {
-    /// One number.
-    Scalar(f64),
-    /// A list (categorical's p).
-    List(Vec<f64>),
-}
-
 /// A distribution family. Natural parameters are a flat vector in the order of
-/// [`Family::param_names`]; the optimiser works on free (unconstrained) coordinates.
-pub trait Family: fmt::Debug + Send + Sync {
-    /// Which family this is.
-    fn kind(&self) -> FamilyKind;
-
-    /// Names of the natural parameters, one per entry of the natural vector.
-    fn param_names(&self) -> Vec<String>;
-
-    /// The fixed parts (binomial's n, categorical's k), so the family can be rebuilt.
+/// [`Family::param_names`]; the optimiser works on free (unconstrained) coordinates. What
+/// follows from the declared parameters (names, checks, the free ↔ natural maps, boundary
+/// limits, JSON, reading named values) is derived from [`Family::layout`]; a family writes
+/// only its density, score, sampler, entropy, start and sufficient statistics.
+pub trait Family: Kind + fmt::Debug + Send + Sync {
+    /// The value of the fixed part (binomial's n, categorical's k), so the family can be
+    /// rebuilt.
     fn shape(&self) -> Shape {
         Shape::default()
+    }
+
+    /// The declared parameters with the fixed part's value.
+    fn layout(&self) -> Layout {
+        let kind = self.kind();
+        Layout {
+            specs: kind.params(),
+            fixed: kind.fixed_part().map(|p| (p, self.shape().0.unwrap_or(p.default))),
+        }
+    }
+
+    /// Names of the natural parameters, one per entry of the natural vector.
+    fn param_names(&self) -> Vec<String> {
+        self.layout().names()
     }
 
     /// An owned copy of this family.
@@ -249,7 +203,7 @@ pub trait Family: fmt::Debug + Send + Sync {
 
     /// Number of free coordinates the optimiser moves.
     fn dim(&self) -> usize {
-        self.param_names().len()
+        self.layout().dim()
     }
 
     /// Human description of the support, for messages.
@@ -258,14 +212,20 @@ pub trait Family: fmt::Debug + Send + Sync {
     /// Whether x can occur under this family.
     fn in_support(&self, x: f64) -> bool;
 
-    /// Checks natural parameters, saying what is allowed when they are not.
-    fn check(&self, nat: &[f64]) -> Result<(), String>;
+    /// Checks natural parameters, naming the first that is not allowed.
+    fn check(&self, nat: &[f64]) -> Result<(), ParamError> {
+        self.layout().check(nat).map_err(|e| e.of(self.kind().name()))
+    }
 
     /// Natural → free coordinates.
-    fn to_free(&self, nat: &[f64]) -> Vec<f64>;
+    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
+        self.layout().to_free(nat)
+    }
 
     /// Free → natural coordinates.
-    fn to_natural(&self, free: &[f64]) -> Vec<f64>;
+    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
+        self.layout().to_natural(free)
+    }
 
     /// ln q(x; θ), from statrs where statrs has the family.
     fn ln_density(&self, nat: &[f64], x: f64) -> f64;
@@ -324,37 +284,9 @@ pub trait Family: fmt::Debug + Send + Sync {
     fn start(&self, sample: &Sample) -> Vec<f64>;
 
     /// The natural parameter that free coordinate `coordinate` drives to the edge of the
-    /// parameter space as it runs to +∞ (`increasing`) or −∞, and the value it tends to. Free
-    /// coordinate i is natural parameter i through a monotone map (ln, logit, identity), so
-    /// the limit is read off by pushing the coordinate far out: a value that keeps growing
-    /// tends to ±∞, one that keeps shrinking to 0, one that stays put (a logistic's 1) is the
-    /// limit itself.
-    fn boundary_limit(&self, free: &[f64], coordinate: usize, increasing: bool) -> Limit {
-        let sign = if increasing { 1.0 } else { -1.0 };
-        let at = |reach: f64| {
-            let mut u = free.to_vec();
-            u[coordinate] = sign * reach;
-            self.to_natural(&u)[coordinate]
-        };
-        let (near, far) = (at(350.0), at(700.0));
-        let value = if far.abs() >= 1.5 * near.abs() {
-            f64::INFINITY.copysign(far)
-        } else if far.abs() <= near.abs() / 1.5 {
-            0.0
-        } else {
-            far
-        };
-        Limit {
-            parameter: self.param_names()[coordinate].clone(),
-            value,
-            meaning: self.limit_meaning(coordinate, increasing),
-        }
-    }
-
-    /// What the family becomes as free coordinate `coordinate` runs to ±∞, where that limit
-    /// has a name.
-    fn limit_meaning(&self, _coordinate: usize, _increasing: bool) -> Option<&'static str> {
-        None
+    /// parameter space as it runs to +∞ (`increasing`) or −∞, and the value it tends to.
+    fn boundary_limit(&self, _free: &[f64], coordinate: usize, increasing: bool) -> Limit {
+        self.layout().boundary_limit(coordinate, increasing)
     }
 
     /// Why the MLE would sit on the boundary of the parameter space for this sample (all
@@ -396,39 +328,15 @@ pub trait Family: fmt::Debug + Send + Sync {
 
     /// The natural parameters as a JSON object (name → value).
     fn params_json(&self, nat: &[f64]) -> Value {
-        let map: Map<String, Value> =
-            self.param_names().into_iter().zip(nat).map(|(k, v)| (k, Value::from(*v))).collect();
-        Value::Object(map)
+        self.layout().json(nat)
     }
 
     /// Natural parameters from named values; every name must be given and no other.
-    fn params_from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
-        let names = self.param_names();
-        for key in named.keys() {
-            if !names.contains(key) {
-                return Err(format!(
-                    "{} has no parameter '{key}' (its parameters: {})",
-                    self.kind(),
-                    names.join(", ")
-                ));
-            }
-        }
-        let mut nat = Vec::with_capacity(names.len());
-        for name in &names {
-            match named.get(name) {
-                Some(ParamValue::Scalar(v)) => nat.push(*v),
-                Some(ParamValue::List(_)) => return Err(format!("{name} must be one number")),
-                None => {
-                    return Err(format!(
-                        "{} needs '{name}' (its parameters: {})",
-                        self.kind(),
-                        names.join(", ")
-                    ));
-                }
-            }
-        }
-        self.check(&nat)?;
-        Ok(nat)
+    fn params_from_named(
+        &self,
+        named: &BTreeMap<String, ParamValue>,
+    ) -> Result<Vec<f64>, ParamError> {
+        self.layout().from_named(named).map_err(|e| e.of(self.kind().name()))
     }
 }
 
@@ -461,44 +369,6 @@ pub fn pointwise_gradient<F: Family + ?Sized>(
     for (g, a) in grad.iter_mut().zip(&acc) {
         *g = a.total();
     }
-}
-
-/// Requires `x` to be a finite number greater than zero.
-pub(crate) fn positive(name: &str, x: f64) -> Result<(), String> {
-    if x.is_finite() && x > 0.0 {
-        Ok(())
-    } else {
-        Err(format!("{name} must be a finite number > 0, got {}", crate::format::exact(x)))
-    }
-}
-
-/// Requires `x` to be finite.
-pub(crate) fn finite(name: &str, x: f64) -> Result<(), String> {
-    if x.is_finite() {
-        Ok(())
-    } else {
-        Err(format!("{name} must be a finite number, got {}", crate::format::exact(x)))
-    }
-}
-
-/// Requires 0 < p < 1: at 0 or 1 the log-likelihood is −∞ for any data of the other kind
-/// and the logit is infinite.
-pub(crate) fn probability(name: &str, p: f64) -> Result<(), String> {
-    if p > 0.0 && p < 1.0 {
-        Ok(())
-    } else {
-        Err(format!("{name} must lie strictly between 0 and 1, got {}", crate::format::exact(p)))
-    }
-}
-
-/// ln(p / (1 − p)).
-pub(crate) fn logit(p: f64) -> f64 {
-    p.ln() - (-p).ln_1p()
-}
-
-/// 1 / (1 + e^−t), written so neither tail overflows.
-pub(crate) fn logistic(t: f64) -> f64 {
-    if t >= 0.0 { 1.0 / (1.0 + (-t).exp()) } else { t.exp() / (1.0 + t.exp()) }
 }
 
 /// −Σ p ln p over a table of (x, p), with 0 ln 0 = 0.

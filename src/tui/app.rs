@@ -702,17 +702,15 @@ impl App {
         }
         if scenario.model != self.scenario.model {
             scenario.start = None;
-            scenario.model_trials = None;
-            scenario.model_categories = None;
+            scenario.model_fixed = None;
         }
         let truth_is = |k: FamilyKind| self.truth.as_ref().is_some_and(|t| t.0 == k);
-        // A binomial or categorical model of other data takes its n or k from the data.
-        let top = self.run.sample.stats().max.max(1.0);
-        if scenario.model == FamilyKind::Binomial && !truth_is(FamilyKind::Binomial) {
-            scenario.model_trials.get_or_insert(top as u64);
-        }
-        if scenario.model == FamilyKind::Categorical && !truth_is(FamilyKind::Categorical) {
-            scenario.model_categories.get_or_insert(top as usize + 1);
+        // A model with a fixed part (binomial's n, categorical's k) of other data takes the
+        // smallest that holds the data.
+        if let Some(part) = scenario.model.fixed_part()
+            && !truth_is(scenario.model)
+        {
+            scenario.model_fixed.get_or_insert(part.holding(self.run.sample.stats().max));
         }
         let keep_start = (scenario.model == self.run.model.kind()).then(|| self.run.start.clone());
         match Run::build(&scenario, self.seed, keep_start) {
@@ -893,8 +891,7 @@ pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Opti
 /// Whether a family can be fitted to a sample (support, fixed parts, an interior MLE).
 fn fits(kind: FamilyKind, sample: &Sample) -> bool {
     let st = sample.stats();
-    let shape =
-        Shape { trials: st.max.max(1.0) as u64, categories: (st.max.max(1.0) as usize + 1).max(2) };
+    let shape = kind.fixed_part().map_or_else(Shape::default, |p| Shape::fixed(p.holding(st.max)));
     let family = kind.build(shape);
     family.supports(st) && family.degenerate(sample).is_none()
 }

@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, logistic, logit, probability};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -18,33 +18,23 @@ pub fn bernoulli_entropy(p: f64) -> f64 {
     term(p) + term(1.0 - p)
 }
 
+impl Declare for Bernoulli {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p")];
+    const DISCRETE: bool = true;
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.3]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Bernoulli {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Bernoulli
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["p".into()]
-    }
-
     fn support(&self) -> String {
         "0 or 1".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x == 0.0 || x == 1.0
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        probability("p", nat[0])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![logit(nat[0])]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![logistic(free[0])]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -7,7 +7,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::digamma;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, polish_tail, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -19,34 +19,22 @@ fn dist(nat: &[f64]) -> statrs::distribution::Beta {
     statrs::distribution::Beta::new(nat[0], nat[1]).expect(CHECKED)
 }
 
+impl Declare for Beta {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("alpha"), ParamSpec::positive("beta")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[2.0, 5.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Beta {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Beta
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["alpha".into(), "beta".into()]
-    }
-
     fn support(&self) -> String {
         "0 < x < 1".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x > 0.0 && x < 1.0
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("alpha", nat[0])?;
-        positive("beta", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0].ln(), nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0].exp(), free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

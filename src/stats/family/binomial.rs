@@ -1,19 +1,31 @@
 //! binomial(n, p): n is fixed (not fitted); free coordinate logit p; the sufficient
 //! statistic is Σx, plus Σ ln C(n, x) which does not depend on p.
 
-use std::collections::BTreeMap;
-
 use rand_distr::Distribution as _;
-use serde_json::Value;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_binomial;
 
-use crate::stats::family::{
-    CHECKED, Family, FamilyKind, ParamValue, logistic, logit, probability, table_entropy,
-};
+use crate::stats::family::{CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
+
+/// Binomial's fixed part: the number of trials n, given by a truth's `n` or a model's
+/// `trials` (the data only bound it from below, so a model of a data file must be told).
+pub const TRIALS: FixedPart = FixedPart {
+    name: "n",
+    what: "number of trials",
+    key: "trials",
+    min: 1,
+    max: MAX_TRIALS,
+    default: 1,
+    from_data: FromData::Required,
+    in_truth: InTruth::Named,
+    in_json: true,
+};
+
+/// Binomial n above this is refused: the truth's probability table has n + 1 entries.
+pub const MAX_TRIALS: u64 = 1_000_000;
 
 /// The binomial distribution with a fixed number of trials.
 #[derive(Debug, Clone, Copy)]
@@ -28,17 +40,20 @@ impl Binomial {
     }
 }
 
+impl Declare for Binomial {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p")];
+    const FIXED: Option<&'static FixedPart> = Some(&TRIALS);
+    const DISCRETE: bool = true;
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (Some(10), &[0.3]);
+
+    fn build(shape: Shape) -> Self {
+        Self { trials: shape.0.unwrap_or(TRIALS.default) }
+    }
+}
+
 impl Family for Binomial {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Binomial
-    }
-
-    fn shape(&self) -> crate::stats::family::Shape {
-        crate::stats::family::Shape { trials: self.trials, categories: 2 }
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["p".into()]
+    fn shape(&self) -> Shape {
+        Shape::fixed(self.trials)
     }
 
     fn support(&self) -> String {
@@ -47,18 +62,6 @@ impl Family for Binomial {
 
     fn in_support(&self, x: f64) -> bool {
         x >= 0.0 && x <= self.trials as f64 && x.fract() == 0.0
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        probability("p", nat[0])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![logit(nat[0])]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![logistic(free[0])]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
@@ -138,23 +141,4 @@ impl Family for Binomial {
         Some((0..=self.trials).map(|k| (k as f64, d.pmf(k))).collect())
     }
 
-    fn params_json(&self, nat: &[f64]) -> Value {
-        serde_json::json!({ "n": self.trials, "p": nat[0] })
-    }
-
-    fn params_from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
-        let mut rest = named.clone();
-        if let Some(n) = rest.remove("n")
-            && n != ParamValue::Scalar(self.trials as f64)
-        {
-            return Err(format!("n is fixed at {} for this binomial", self.trials));
-        }
-        match rest.get("p") {
-            Some(ParamValue::Scalar(p)) if rest.len() == 1 => {
-                probability("p", *p)?;
-                Ok(vec![*p])
-            }
-            _ => Err("binomial takes n (whole number of trials) and p".into()),
-        }
-    }
 }

@@ -2,13 +2,10 @@
 //! ln(p_j / p_{k−1}) (softmax with the last logit pinned at 0), so the free space has no
 //! redundant direction and Newton's Hessian stays invertible.
 
-use std::collections::BTreeMap;
-
 use rand_distr::Distribution as _;
-use serde_json::Value;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, Limit, ParamValue, table_entropy};
+use crate::stats::family::{CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -20,25 +17,37 @@ pub struct Categorical {
     pub k: usize,
 }
 
-/// How far a list of probabilities may sum from 1 before it is refused (then it is
-/// renormalised exactly).
-const SUM_TOLERANCE: f64 = 1e-9;
+/// Categorical's fixed part: the number of categories k, the length of a truth's p, or a
+/// model's `categories`, else one more than the largest value of the data.
+pub const CATEGORIES: FixedPart = FixedPart {
+    name: "k",
+    what: "number of categories",
+    key: "categories",
+    min: 2,
+    max: MAX_CATEGORIES,
+    default: 2,
+    from_data: FromData::LargestPlusOne,
+    in_truth: InTruth::LengthOf("p"),
+    in_json: false,
+};
+
+/// Categories above this are refused.
+pub const MAX_CATEGORIES: u64 = 10_000;
+
+impl Declare for Categorical {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::simplex("p")];
+    const FIXED: Option<&'static FixedPart> = Some(&CATEGORIES);
+    const DISCRETE: bool = true;
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (Some(4), &[0.1, 0.2, 0.3, 0.4]);
+
+    fn build(shape: Shape) -> Self {
+        Self { k: shape.0.map_or(2, |k| k as usize).max(2) }
+    }
+}
 
 impl Family for Categorical {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Categorical
-    }
-
-    fn shape(&self) -> crate::stats::family::Shape {
-        crate::stats::family::Shape { trials: 1, categories: self.k }
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        (0..self.k).map(|j| format!("p[{j}]")).collect()
-    }
-
-    fn dim(&self) -> usize {
-        self.k - 1
+    fn shape(&self) -> Shape {
+        Shape::fixed(self.k as u64)
     }
 
     fn support(&self) -> String {
@@ -47,40 +56,6 @@ impl Family for Categorical {
 
     fn in_support(&self, x: f64) -> bool {
         x >= 0.0 && x < self.k as f64 && x.fract() == 0.0
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        if nat.len() != self.k {
-            return Err(format!("p must list {} probabilities, got {}", self.k, nat.len()));
-        }
-        if let Some((j, p)) = nat.iter().enumerate().find(|(_, p)| !(**p > 0.0 && **p < 1.0)) {
-            return Err(format!(
-                "p[{j}] must lie strictly between 0 and 1, got {}",
-                crate::format::exact(*p)
-            ));
-        }
-        let total = sum(nat.iter().copied());
-        if (total - 1.0).abs() > SUM_TOLERANCE {
-            return Err(format!("the probabilities p must sum to 1, they sum to {total}"));
-        }
-        Ok(())
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        let last = nat[self.k - 1].ln();
-        nat[..self.k - 1].iter().map(|p| p.ln() - last).collect()
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        // Subtract the largest logit so no exponential overflows.
-        let top = free.iter().copied().fold(0.0, f64::max);
-        let mut p: Vec<f64> = free.iter().map(|u| (u - top).exp()).collect();
-        p.push((-top).exp());
-        let total = sum(p.iter().copied());
-        for q in &mut p {
-            *q /= total;
-        }
-        p
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
@@ -142,17 +117,6 @@ impl Family for Categorical {
         })
     }
 
-    fn boundary_limit(&self, _free: &[f64], coordinate: usize, increasing: bool) -> Limit {
-        // u_j = ln(p_j / p_last): u_j → −∞ forces p_j → 0, and u_j → +∞ forces p_last → 0
-        // (p_last ≤ p_last / p_j); nothing forces p_j → 1 unless every other category empties.
-        let j = if increasing { self.k - 1 } else { coordinate };
-        Limit {
-            parameter: format!("p[{j}]"),
-            value: 0.0,
-            meaning: Some("a category the data never show"),
-        }
-    }
-
     fn entropy(&self, nat: &[f64]) -> f64 {
         table_entropy(&self.pmf_table(nat).unwrap_or_default())
     }
@@ -178,21 +142,4 @@ impl Family for Categorical {
         Some(nat.iter().enumerate().map(|(j, p)| (j as f64, *p)).collect())
     }
 
-    fn params_json(&self, nat: &[f64]) -> Value {
-        serde_json::json!({ "p": nat })
-    }
-
-    fn params_from_named(&self, named: &BTreeMap<String, ParamValue>) -> Result<Vec<f64>, String> {
-        match (named.get("p"), named.len()) {
-            (Some(ParamValue::List(p)), 1) => {
-                self.check(p)?;
-                let total = sum(p.iter().copied());
-                Ok(p.iter().map(|q| q / total).collect())
-            }
-            _ => {
-                Err("categorical takes one parameter, p: a list of probabilities summing to 1"
-                    .into())
-            }
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -14,34 +14,22 @@ use crate::stats::vmath;
 #[derive(Debug, Clone, Copy)]
 pub struct Cauchy;
 
+impl Declare for Cauchy {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("loc"), ParamSpec::positive("scale")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Cauchy {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Cauchy
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["loc".into(), "scale".into()]
-    }
-
     fn support(&self) -> String {
         "any real number".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        finite("loc", nat[0])?;
-        positive("scale", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0], nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0], free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -11,33 +11,22 @@ use crate::stats::sample::Sample;
 #[derive(Debug, Clone, Copy)]
 pub struct Exponential;
 
+impl Declare for Exponential {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("rate")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Exponential {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Exponential
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["rate".into()]
-    }
-
     fn support(&self) -> String {
         "x ≥ 0".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x >= 0.0 && x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("rate", nat[0])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

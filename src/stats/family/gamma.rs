@@ -6,7 +6,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, polish_tail, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -18,34 +18,22 @@ fn dist(nat: &[f64]) -> statrs::distribution::Gamma {
     statrs::distribution::Gamma::new(nat[0], nat[1]).expect(CHECKED)
 }
 
+impl Declare for Gamma {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("shape"), ParamSpec::positive("rate")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[2.0, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Gamma {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Gamma
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["shape".into(), "rate".into()]
-    }
-
     fn support(&self) -> String {
         "x > 0".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x > 0.0 && x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("shape", nat[0])?;
-        positive("rate", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0].ln(), nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0].exp(), free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

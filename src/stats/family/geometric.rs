@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, logistic, logit, pmf_walk, probability};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -19,42 +19,23 @@ fn dist(nat: &[f64]) -> statrs::distribution::Geometric {
     statrs::distribution::Geometric::new(nat[0]).expect(CHECKED)
 }
 
+impl Declare for Geometric {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p").at_least(MIN_P)];
+    const DISCRETE: bool = true;
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.25]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Geometric {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Geometric
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["p".into()]
-    }
-
     fn support(&self) -> String {
         "whole numbers 1, 2, 3, … (trials to the first success)".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x >= 1.0 && x.fract() == 0.0 && x < 9.007_199_254_740_992e15
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        probability("p", nat[0])?;
-        // A smaller p means a mean above 10^4 trials, whose probability table (used to
-        // integrate against it as the truth) would run to millions of entries.
-        if nat[0] < MIN_P {
-            return Err(format!(
-                "p must be at least {MIN_P}, got {}",
-                crate::format::exact(nat[0])
-            ));
-        }
-        Ok(())
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![logit(nat[0])]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![logistic(free[0])]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

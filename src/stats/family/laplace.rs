@@ -5,7 +5,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -15,15 +15,16 @@ use crate::stats::sums::sum;
 #[derive(Debug, Clone, Copy)]
 pub struct Laplace;
 
+impl Declare for Laplace {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("loc"), ParamSpec::positive("scale")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Laplace {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Laplace
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["loc".into(), "scale".into()]
-    }
-
     fn has_kinks(&self) -> bool {
         true
     }
@@ -34,19 +35,6 @@ impl Family for Laplace {
 
     fn in_support(&self, x: f64) -> bool {
         x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        finite("loc", nat[0])?;
-        positive("scale", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0], nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0], free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

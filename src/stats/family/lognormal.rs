@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
 use super::normal::{HALF_LN_2PI, normal_ll_from_moments};
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -13,34 +13,22 @@ use crate::stats::sample::Sample;
 #[derive(Debug, Clone, Copy)]
 pub struct LogNormal;
 
+impl Declare for LogNormal {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("mu"), ParamSpec::positive("sigma")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 0.5]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for LogNormal {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::LogNormal
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["mu".into(), "sigma".into()]
-    }
-
     fn support(&self) -> String {
         "x > 0".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x > 0.0 && x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        finite("mu", nat[0])?;
-        positive("sigma", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0], nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0], free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

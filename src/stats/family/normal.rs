@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -34,34 +34,22 @@ fn dist(nat: &[f64]) -> statrs::distribution::Normal {
     statrs::distribution::Normal::new(nat[0], nat[1]).expect(CHECKED)
 }
 
+impl Declare for Normal {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("mu"), ParamSpec::positive("sigma")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Normal {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Normal
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["mu".into(), "sigma".into()]
-    }
-
     fn support(&self) -> String {
         "any real number".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        finite("mu", nat[0])?;
-        positive("sigma", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0], nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0], free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -8,9 +8,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{
-    CHECKED, Family, FamilyKind, finite, logistic, logit, positive, probability,
-};
+use crate::stats::family::{logistic, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -40,37 +38,22 @@ fn parts(nat: &[f64], x: f64) -> (f64, f64) {
     (a, b)
 }
 
+impl Declare for NormalMixture {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("weight"), ParamSpec::real("mu1"), ParamSpec::positive("sigma1"), ParamSpec::real("mu2"), ParamSpec::positive("sigma2")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.3, -2.0, 0.7, 1.5, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for NormalMixture {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::NormalMixture
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        ["weight", "mu1", "sigma1", "mu2", "sigma2"].map(String::from).to_vec()
-    }
-
     fn support(&self) -> String {
         "any real number".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        probability("weight", nat[0])?;
-        finite("mu1", nat[1])?;
-        positive("sigma1", nat[2])?;
-        finite("mu2", nat[3])?;
-        positive("sigma2", nat[4])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![logit(nat[0]), nat[1], nat[2].ln(), nat[3], nat[4].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![logistic(free[0]), free[1], free[2].exp(), free[3], free[4].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

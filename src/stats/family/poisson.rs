@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_factorial;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, pmf_walk, positive, table_entropy};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -29,42 +29,23 @@ pub(crate) fn sum_ln_factorial(sample: &Sample) -> f64 {
     }
 }
 
+impl Declare for Poisson {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("lambda").at_most(MAX_LAMBDA)];
+    const DISCRETE: bool = true;
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[3.5]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Poisson {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Poisson
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["lambda".into()]
-    }
-
     fn support(&self) -> String {
         "whole numbers 0, 1, 2, …".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x >= 0.0 && x.fract() == 0.0 && x < 9.007_199_254_740_992e15
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("lambda", nat[0])?;
-        // Beyond this the sampler's range (1.8e19) and any probability table are exceeded
-        // long before counts of that size make sense.
-        if nat[0] > MAX_LAMBDA {
-            return Err(format!(
-                "lambda must be at most {MAX_LAMBDA:e}, got {}",
-                crate::format::exact(nat[0])
-            ));
-        }
-        Ok(())
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -13,7 +13,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, finite, polish_tail, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::{Sample, quantile_select};
@@ -72,35 +72,22 @@ fn point_score(nu: f64, loc: f64, s: f64, x: f64, grad: &mut [f64]) {
     grad[2] += (nu + 1.0) * z * z / q - 1.0;
 }
 
+impl Declare for StudentT {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("df").upper_limit("the normal limit of the t"), ParamSpec::real("loc"), ParamSpec::positive("scale")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[3.0, 0.0, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for StudentT {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::StudentT
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["df".into(), "loc".into(), "scale".into()]
-    }
-
     fn support(&self) -> String {
         "any real number".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("df", nat[0])?;
-        finite("loc", nat[1])?;
-        positive("scale", nat[2])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0].ln(), nat[1], nat[2].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0].exp(), free[1], free[2].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
@@ -138,10 +125,6 @@ impl Family for StudentT {
         grad[1] = (nu + 1.0) / s * sum_zq;
         grad[2] = (nu + 1.0) * sum_z2q - n;
         n * ln_constant(nu, s) - 0.5 * (nu + 1.0) * sum_log
-    }
-
-    fn limit_meaning(&self, coordinate: usize, increasing: bool) -> Option<&'static str> {
-        (coordinate == 0 && increasing).then_some("the normal limit of the t")
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {

@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::function::gamma::gamma;
 
-use crate::stats::family::{CHECKED, Family, FamilyKind, positive};
+use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -17,34 +17,22 @@ pub struct Weibull;
 /// The Euler–Mascheroni constant γ.
 const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
 
+impl Declare for Weibull {
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("shape"), ParamSpec::positive("scale")];
+    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[1.5, 1.0]);
+
+    fn build(_shape: Shape) -> Self {
+        Self
+    }
+}
+
 impl Family for Weibull {
-    fn kind(&self) -> FamilyKind {
-        FamilyKind::Weibull
-    }
-
-    fn param_names(&self) -> Vec<String> {
-        vec!["shape".into(), "scale".into()]
-    }
-
     fn support(&self) -> String {
         "x > 0 (at 0 the weibull density is 0 or unbounded)".into()
     }
 
     fn in_support(&self, x: f64) -> bool {
         x > 0.0 && x.is_finite()
-    }
-
-    fn check(&self, nat: &[f64]) -> Result<(), String> {
-        positive("shape", nat[0])?;
-        positive("scale", nat[1])
-    }
-
-    fn to_free(&self, nat: &[f64]) -> Vec<f64> {
-        vec![nat[0].ln(), nat[1].ln()]
-    }
-
-    fn to_natural(&self, free: &[f64]) -> Vec<f64> {
-        vec![free[0].exp(), free[1].exp()]
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

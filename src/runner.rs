@@ -51,7 +51,9 @@ pub struct FitRequest {
 
 /// Checks every value against the model's support, naming the line of the first outsider.
 fn check_support(family: &dyn Family, data: &DataFile) -> Result<(), InputError> {
-    let Some(index) = data.values.iter().position(|x| !family.in_support(*x)) else {
+    // The support looked up once, not per value: files hold millions of them.
+    let (support, fixed) = (family.kind().support(), family.fixed_value());
+    let Some(index) = data.values.iter().position(|x| !support.contains(*x, fixed)) else {
         return Ok(());
     };
     let mut err = InputError::new(format!(
@@ -362,7 +364,8 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
     let shape =
         model_shape(scenario.model, fixed, &values).map_err(|e| scenario_err(e).field("model"))?;
     let model = scenario.model.build(shape);
-    if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !model.in_support(**x)) {
+    let (support, fixed) = (model.kind().support(), model.fixed_value());
+    if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !support.contains(**x, fixed)) {
         return Err(scenario_err(format!(
             "the data hold {} (value {}), outside the support of the model {} ({})",
             short(*x),

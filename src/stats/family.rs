@@ -12,11 +12,13 @@ use super::sample::Sample;
 use super::sums::Neumaier;
 
 mod param;
+mod support;
 
 pub(crate) use param::logistic;
 pub use param::{
     Domain, Fault, FixedPart, FromData, InTruth, Layout, ParamError, ParamSpec, ParamValue,
 };
+pub use support::{Last, Set, Support};
 
 /// Declares the catalogue: one line per family (variant, interface name, module and type).
 /// Everything that must list every family (the enum, its names, building one, its declared
@@ -56,10 +58,10 @@ macro_rules! registry {
                 match self { $(Self::$variant => <$ty as Declare>::FIXED,)+ }
             }
 
-            /// True for families on whole numbers.
+            /// Where the family's values lie.
             #[must_use]
-            pub const fn is_discrete(self) -> bool {
-                match self { $(Self::$variant => <$ty as Declare>::DISCRETE,)+ }
+            pub const fn support(self) -> Support {
+                match self { $(Self::$variant => <$ty as Declare>::SUPPORT,)+ }
             }
 
             /// A typical truth for this family (its fixed part and parameters), used when the
@@ -112,6 +114,12 @@ impl FamilyKind {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// True for families on whole numbers.
+    #[must_use]
+    pub const fn is_discrete(self) -> bool {
+        self.support().is_discrete()
+    }
+
     /// The names, comma separated, for error messages.
     #[must_use]
     pub fn all_names() -> String {
@@ -126,8 +134,8 @@ pub trait Declare: Family + Sized + 'static {
     const PARAMS: &'static [ParamSpec];
     /// The fixed part, where the family has one.
     const FIXED: Option<&'static FixedPart> = None;
-    /// Whether the support is whole numbers.
-    const DISCRETE: bool = false;
+    /// Where the values lie.
+    const SUPPORT: Support;
     /// A typical truth: its fixed part's value (None for the default) and its parameters.
     const EXAMPLE: (Option<u64>, &'static [f64]);
     /// Builds the family with its fixed part.
@@ -206,11 +214,20 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
         self.layout().dim()
     }
 
+    /// The value of the fixed part, its default where none was set.
+    fn fixed_value(&self) -> u64 {
+        self.kind().fixed_part().map_or(0, |p| self.shape().0.unwrap_or(p.default))
+    }
+
     /// Human description of the support, for messages.
-    fn support(&self) -> String;
+    fn support(&self) -> String {
+        self.kind().support().describe(self.fixed_value())
+    }
 
     /// Whether x can occur under this family.
-    fn in_support(&self, x: f64) -> bool;
+    fn in_support(&self, x: f64) -> bool {
+        self.kind().support().contains(x, self.fixed_value())
+    }
 
     /// Checks natural parameters, naming the first that is not allowed.
     fn check(&self, nat: &[f64]) -> Result<(), ParamError> {

@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -20,7 +20,7 @@ pub fn bernoulli_entropy(p: f64) -> f64 {
 
 impl Declare for Bernoulli {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p")];
-    const DISCRETE: bool = true;
+    const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::Value(1) }, text: "0 or 1" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.3]);
 
     fn build(_shape: Shape) -> Self {
@@ -29,14 +29,6 @@ impl Declare for Bernoulli {
 }
 
 impl Family for Bernoulli {
-    fn support(&self) -> String {
-        "0 or 1".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x == 0.0 || x == 1.0
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
         if !self.in_support(x) {

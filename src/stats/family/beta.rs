@@ -7,7 +7,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::digamma;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -21,6 +21,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Beta {
 
 impl Declare for Beta {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("alpha"), ParamSpec::positive("beta")];
+    const SUPPORT: Support = Support { set: Set::OpenUnit, text: "0 < x < 1" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[2.0, 5.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -29,14 +30,6 @@ impl Declare for Beta {
 }
 
 impl Family for Beta {
-    fn support(&self) -> String {
-        "0 < x < 1".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x > 0.0 && x < 1.0
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         dist(nat).ln_pdf(x)
     }

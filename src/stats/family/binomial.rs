@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_binomial;
 
-use crate::stats::family::{CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
+use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -43,7 +43,7 @@ impl Binomial {
 impl Declare for Binomial {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p")];
     const FIXED: Option<&'static FixedPart> = Some(&TRIALS);
-    const DISCRETE: bool = true;
+    const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::Fixed }, text: "whole numbers 0 to {last} (n)" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (Some(10), &[0.3]);
 
     fn build(shape: Shape) -> Self {
@@ -54,14 +54,6 @@ impl Declare for Binomial {
 impl Family for Binomial {
     fn shape(&self) -> Shape {
         Shape::fixed(self.trials)
-    }
-
-    fn support(&self) -> String {
-        format!("whole numbers 0 to {} (n)", self.trials)
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x >= 0.0 && x <= self.trials as f64 && x.fract() == 0.0
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -5,7 +5,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
+use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -37,7 +37,7 @@ pub const MAX_CATEGORIES: u64 = 10_000;
 impl Declare for Categorical {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::simplex("p")];
     const FIXED: Option<&'static FixedPart> = Some(&CATEGORIES);
-    const DISCRETE: bool = true;
+    const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::BelowFixed }, text: "whole numbers 0 to {last}, one per category" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (Some(4), &[0.1, 0.2, 0.3, 0.4]);
 
     fn build(shape: Shape) -> Self {
@@ -48,14 +48,6 @@ impl Declare for Categorical {
 impl Family for Categorical {
     fn shape(&self) -> Shape {
         Shape::fixed(self.k as u64)
-    }
-
-    fn support(&self) -> String {
-        format!("whole numbers 0 to {}, one per category", self.k - 1)
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x >= 0.0 && x < self.k as f64 && x.fract() == 0.0
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -16,6 +16,7 @@ pub struct Cauchy;
 
 impl Declare for Cauchy {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("loc"), ParamSpec::positive("scale")];
+    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -24,14 +25,6 @@ impl Declare for Cauchy {
 }
 
 impl Family for Cauchy {
-    fn support(&self) -> String {
-        "any real number".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         statrs::distribution::Cauchy::new(nat[0], nat[1]).expect(CHECKED).ln_pdf(x)
     }

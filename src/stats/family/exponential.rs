@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -13,6 +13,7 @@ pub struct Exponential;
 
 impl Declare for Exponential {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("rate")];
+    const SUPPORT: Support = Support { set: Set::NonNegative, text: "x ≥ 0" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -21,14 +22,6 @@ impl Declare for Exponential {
 }
 
 impl Family for Exponential {
-    fn support(&self) -> String {
-        "x ≥ 0".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x >= 0.0 && x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         statrs::distribution::Exp::new(nat[0]).expect(CHECKED).ln_pdf(x)
     }

@@ -6,7 +6,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -20,6 +20,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Gamma {
 
 impl Declare for Gamma {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("shape"), ParamSpec::positive("rate")];
+    const SUPPORT: Support = Support { set: Set::Positive, text: "x > 0" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[2.0, 1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -28,14 +29,6 @@ impl Declare for Gamma {
 }
 
 impl Family for Gamma {
-    fn support(&self) -> String {
-        "x > 0".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x > 0.0 && x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         dist(nat).ln_pdf(x)
     }

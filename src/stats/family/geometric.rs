@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk};
+use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -21,7 +21,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Geometric {
 
 impl Declare for Geometric {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p").at_least(MIN_P)];
-    const DISCRETE: bool = true;
+    const SUPPORT: Support = Support { set: Set::Whole { from: 1, last: Last::Unbounded }, text: "whole numbers 1, 2, 3, … (trials to the first success)" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.25]);
 
     fn build(_shape: Shape) -> Self {
@@ -30,14 +30,6 @@ impl Declare for Geometric {
 }
 
 impl Family for Geometric {
-    fn support(&self) -> String {
-        "whole numbers 1, 2, 3, … (trials to the first success)".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x >= 1.0 && x.fract() == 0.0 && x < 9.007_199_254_740_992e15
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
         if !self.in_support(x) {

@@ -5,7 +5,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -17,6 +17,7 @@ pub struct Laplace;
 
 impl Declare for Laplace {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("loc"), ParamSpec::positive("scale")];
+    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -27,14 +28,6 @@ impl Declare for Laplace {
 impl Family for Laplace {
     fn has_kinks(&self) -> bool {
         true
-    }
-
-    fn support(&self) -> String {
-        "any real number".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x.is_finite()
     }
 
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

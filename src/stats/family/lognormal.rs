@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
 use super::normal::{HALF_LN_2PI, normal_ll_from_moments};
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -15,6 +15,7 @@ pub struct LogNormal;
 
 impl Declare for LogNormal {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("mu"), ParamSpec::positive("sigma")];
+    const SUPPORT: Support = Support { set: Set::Positive, text: "x > 0" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 0.5]);
 
     fn build(_shape: Shape) -> Self {
@@ -23,14 +24,6 @@ impl Declare for LogNormal {
 }
 
 impl Family for LogNormal {
-    fn support(&self) -> String {
-        "x > 0".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x > 0.0 && x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         statrs::distribution::LogNormal::new(nat[0], nat[1]).expect(CHECKED).ln_pdf(x)
     }

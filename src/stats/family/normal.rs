@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -36,6 +36,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Normal {
 
 impl Declare for Normal {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("mu"), ParamSpec::positive("sigma")];
+    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -44,14 +45,6 @@ impl Declare for Normal {
 }
 
 impl Family for Normal {
-    fn support(&self) -> String {
-        "any real number".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         dist(nat).ln_pdf(x)
     }

@@ -8,7 +8,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{logistic, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, logistic, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -40,6 +40,7 @@ fn parts(nat: &[f64], x: f64) -> (f64, f64) {
 
 impl Declare for NormalMixture {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("weight"), ParamSpec::real("mu1"), ParamSpec::positive("sigma1"), ParamSpec::real("mu2"), ParamSpec::positive("sigma2")];
+    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.3, -2.0, 0.7, 1.5, 1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -48,14 +49,6 @@ impl Declare for NormalMixture {
 }
 
 impl Family for NormalMixture {
-    fn support(&self) -> String {
-        "any real number".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         let a = nat[0].ln() + normal(nat[1], nat[2]).ln_pdf(x);
         let b = (-nat[0]).ln_1p() + normal(nat[3], nat[4]).ln_pdf(x);

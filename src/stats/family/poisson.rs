@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_factorial;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk, table_entropy};
+use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -31,7 +31,7 @@ pub(crate) fn sum_ln_factorial(sample: &Sample) -> f64 {
 
 impl Declare for Poisson {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("lambda").at_most(MAX_LAMBDA)];
-    const DISCRETE: bool = true;
+    const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::Unbounded }, text: "whole numbers 0, 1, 2, …" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[3.5]);
 
     fn build(_shape: Shape) -> Self {
@@ -40,14 +40,6 @@ impl Declare for Poisson {
 }
 
 impl Family for Poisson {
-    fn support(&self) -> String {
-        "whole numbers 0, 1, 2, …".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x >= 0.0 && x.fract() == 0.0 && x < 9.007_199_254_740_992e15
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         // statrs takes a u64, and `as` would truncate 2.5 to 2 and saturate −1 to 0.
         if !self.in_support(x) {

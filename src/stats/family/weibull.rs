@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::function::gamma::gamma;
 
-use crate::stats::family::{CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -19,6 +19,7 @@ const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
 
 impl Declare for Weibull {
     const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("shape"), ParamSpec::positive("scale")];
+    const SUPPORT: Support = Support { set: Set::Positive, text: "x > 0 (at 0 the weibull density is 0 or unbounded)" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[1.5, 1.0]);
 
     fn build(_shape: Shape) -> Self {
@@ -27,14 +28,6 @@ impl Declare for Weibull {
 }
 
 impl Family for Weibull {
-    fn support(&self) -> String {
-        "x > 0 (at 0 the weibull density is 0 or unbounded)".into()
-    }
-
-    fn in_support(&self, x: f64) -> bool {
-        x > 0.0 && x.is_finite()
-    }
-
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         if !self.in_support(x) {
             return f64::NEG_INFINITY;

@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::format::{compact, exact as short, fixed};
-use crate::optim::fit::Record;
+use crate::optim::OptimizerKind;
+use crate::optim::fit::{Event, Record, StopReason};
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
 use crate::stats::underflow::UnderflowTrace;
 
@@ -39,17 +40,18 @@ pub struct Report {
     /// limit, and at the boundary, where ℓ reaches its supremum only as θ leaves the parameter
     /// space (see `boundary`).
     pub converged: bool,
-    /// Which stopping rule ended the run.
-    pub stop_reason: String,
+    /// Which stopping rule ended the run (its JSON name, e.g. "gradient_tolerance").
+    pub stop_reason: StopReason,
     /// With `stop_reason` "boundary": which parameter runs off to where, and how close ℓ is
     /// to the supremum it approaches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boundary: Option<BoundaryReport>,
     /// ‖∇(ℓ/m)‖ in free coordinates at the end.
     pub gradient_norm: f64,
-    /// Optimiser name.
-    pub optimizer: String,
-    /// Final step size (smaller than the initial one after refusals).
+    /// The optimiser (its interface name in JSON, e.g. "newton").
+    pub optimizer: OptimizerKind,
+    /// Final step size (smaller than the initial one after refusals); for Newton, which has
+    /// none, the configured one it ignored.
     pub step_size: f64,
     /// Steps refused (non-finite or, for gradient ascent, lowering ℓ).
     pub refused_steps: usize,
@@ -129,8 +131,8 @@ pub struct DataReport {
 pub struct TrajectoryRow {
     /// Iteration (0 = start).
     pub iteration: usize,
-    /// What happened.
-    pub event: &'static str,
+    /// What happened (its short name, e.g. "accepted").
+    pub event: Event,
     /// Natural parameters.
     pub params: Vec<f64>,
     /// ℓ.
@@ -217,16 +219,19 @@ impl Report {
             row("H(p,q)", format!("{} nats", fixed(t.decomposition.cross_entropy, 10)));
             row("KL D(p‖q)", format!("{} nats", fixed(t.decomposition.kl_divergence, 10)));
         }
-        if self.optimizer == "newton" {
-            row("optimizer", "newton (line search from a full step)".to_string());
-        } else {
-            row(
-                "optimizer",
-                format!("{} (final step size {})", self.optimizer, short(self.step_size)),
-            );
-        }
+        row(
+            "optimizer",
+            match self.optimizer {
+                OptimizerKind::Newton => "newton (line search from a full step)".to_string(),
+                kind @ (OptimizerKind::GradientAscent
+                | OptimizerKind::Momentum
+                | OptimizerKind::Adam) => {
+                    format!("{kind} (final step size {})", short(self.step_size))
+                }
+            },
+        );
         row("iterations", format!("{} ({} refused)", self.iterations, self.refused_steps));
-        row("converged", format!("{} ({})", self.converged, self.stop_reason));
+        row("converged", format!("{} ({})", self.converged, self.stop_reason.name()));
         if let Some(b) = &self.boundary {
             row("boundary", b.message.clone());
         }

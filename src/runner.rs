@@ -198,11 +198,12 @@ fn report(
         empirical: empirical_decomposition(family, nat, sample),
         iterations: fitted.fit.iteration(),
         converged: reason.converged(),
-        stop_reason: reason.name().to_string(),
+        stop_reason: reason,
         boundary: boundary_report(family, &fitted.fit, reason),
         gradient_norm: cur.gradient_norm,
-        optimizer: fitted.settings.kind.name().to_string(),
-        step_size: fitted.fit.optimizer().step_size,
+        optimizer: fitted.fit.optimizer().kind(),
+        // Newton has no step size; the JSON keeps the configured one there, as it always has.
+        step_size: fitted.fit.optimizer().step_size().unwrap_or(fitted.settings.step_size),
         refused_steps: fitted.fit.refusals(),
         underflow,
         timing: Timing { fit_seconds: fitted.fit_seconds, ..timing },
@@ -216,7 +217,7 @@ fn report(
                 .iter()
                 .map(|r| TrajectoryRow {
                     iteration: r.iteration,
-                    event: r.event.name(),
+                    event: r.event,
                     params: r.params.clone(),
                     log_likelihood: r.log_likelihood,
                     gradient_norm: r.gradient_norm,

@@ -61,7 +61,7 @@ fn step_size_keys_double_and_halve_keeping_history() {
     a.update(Action::Step);
     a.update(Action::StepSizeUp);
     assert_eq!(a.settings.step_size, 1.0);
-    assert_eq!(a.run.fit.optimizer().step_size, 1.0);
+    assert_eq!(a.run.fit.optimizer().step_size(), Some(1.0));
     a.update(Action::StepSizeDown);
     a.update(Action::StepSizeDown);
     assert_eq!(a.settings.step_size, 0.25);

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use serde::{Serialize, Serializer};
+
 use super::boundary::{self, Point, Runaway};
 use super::{Optimizer, Refusal, Settings, Step};
 use crate::stats::model::{Eval, Model};
@@ -79,6 +81,13 @@ impl StopReason {
     }
 }
 
+/// Serialised as its JSON name ([`StopReason::name`]).
+impl Serialize for StopReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -128,6 +137,13 @@ impl Event {
     }
 }
 
+/// Serialised as its short name ([`Event::name`]).
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 /// One line of the trajectory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -141,7 +157,9 @@ pub struct Record {
     pub mean_log_likelihood: f64,
     /// ‖∇(ℓ/m)‖.
     pub gradient_norm: f64,
-    /// The optimiser's step size after this iteration.
+    /// The optimiser's step size after this iteration. Newton has none (see
+    /// [`Optimizer::step_size`]); its records hold the configured step size it ignores, as
+    /// the trajectory's JSON and CSV have always shown.
     pub step_size: f64,
     /// What happened.
     pub event: Event,
@@ -153,6 +171,8 @@ const STALL_WINDOW: usize = 30;
 /// A fit in progress.
 #[derive(Debug, Clone)]
 pub struct Fit {
+    /// The user's settings the optimiser was built from.
+    settings: Settings,
     optimizer: Optimizer,
     current: Eval,
     iteration: usize,
@@ -177,6 +197,7 @@ impl Fit {
         let optimizer = Optimizer::new(settings, objective.dim());
         let dim = objective.dim();
         let mut fit = Self {
+            settings,
             optimizer,
             current,
             iteration: 0,
@@ -216,7 +237,7 @@ impl Fit {
             log_likelihood: self.current.log_likelihood,
             mean_log_likelihood: self.current.mean_log_likelihood,
             gradient_norm: self.current.gradient_norm,
-            step_size: self.optimizer.step_size,
+            step_size: self.optimizer.step_size().unwrap_or(self.settings.step_size),
             event,
         });
     }
@@ -245,10 +266,16 @@ impl Fit {
         &self.history
     }
 
-    /// The optimiser and its current step size.
+    /// The optimiser and its running state.
     #[must_use]
     pub fn optimizer(&self) -> &Optimizer {
         &self.optimizer
+    }
+
+    /// The settings the current optimiser was built from.
+    #[must_use]
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Set once the fit can go no further by itself (no ascent, stationary).
@@ -260,6 +287,7 @@ impl Fit {
     /// Replaces the optimiser (fresh state, new settings) keeping θ and the history.
     pub fn set_settings(&mut self, settings: Settings) {
         self.optimizer = Optimizer::new(settings, self.current.free.len());
+        self.settings = settings;
         self.stopped = None;
         self.restart_trail();
         self.record(Event::Settings);

@@ -1,8 +1,9 @@
-//! Newton's method on ℓ/m with the Hessian from central differences of the analytic
-//! gradient, and a backtracking (Armijo) line search so every accepted step ascends. Where
-//! the Hessian is not negative definite (far from a maximum, or at a mixture's saddle) it is
-//! shifted by τI until it is (Levenberg–Marquardt), which bends the step towards the
-//! gradient while keeping its scale, instead of taking a raw gradient step of length 1.
+//! Newton's method on ℓ/m with the model's Hessian (closed form where the family has one,
+//! else central differences of the analytic gradient), and a backtracking (Armijo) line
+//! search so every accepted step ascends. Where the Hessian is not negative definite (far
+//! from a maximum, or at a mixture's saddle) it is shifted by τI until it is
+//! (Levenberg–Marquardt), which bends the step towards the gradient while keeping its scale,
+//! instead of taking a raw gradient step of length 1.
 
 use super::linalg::solve_positive_definite;
 use super::{Step, slack};
@@ -14,7 +15,20 @@ const MAX_HALVINGS: usize = 60;
 /// Armijo's sufficient-increase fraction.
 const ARMIJO: f64 = 1e-4;
 
-pub(super) fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
+/// Newton's method. It keeps no state between steps and has no step size: each line search
+/// starts from the full Newton step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Newton;
+
+impl Newton {
+    /// One iteration from `current` (its gradient already zeroed where `frozen`).
+    #[allow(clippy::unused_self)] // a method like the other optimisers' steps
+    pub fn step(&mut self, objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
+        step(objective, current, frozen)
+    }
+}
+
+fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
     let g = &current.gradient;
     let h = objective.hessian(&current.free);
     let mut neg: Vec<Vec<f64>> = h.iter().map(|row| row.iter().map(|v| -v).collect()).collect();

@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 " · {} · {} η={} · refused {}",
                 if app.running { "running" } else { "paused" },
                 app.settings.kind,
-                fmt_num(run.fit.optimizer().step_size),
+                fmt_num(run.fit.optimizer().step_size().unwrap_or(run.fit.settings().step_size)),
                 run.fit.refusals(),
             )),
         ]),

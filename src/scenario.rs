@@ -101,7 +101,26 @@ struct RawOptimizer {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawView {
-    focus: Option<String>,
+    focus: Option<Focus>,
+}
+
+/// The pane a scenario opens the explorer on: a closed list, so a misspelt name is refused
+/// with the valid ones (serde's "unknown variant … expected one of …") at its line and
+/// column, instead of falling back to the data pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Focus {
+    /// The data with the true and fitted densities.
+    Data,
+    /// The log-likelihood.
+    Likelihood,
+    /// The cross-entropy.
+    #[serde(alias = "cross-entropy")]
+    CrossEntropy,
+    /// The raw product of probabilities.
+    Underflow,
+    /// The numbers.
+    Status,
 }
 
 /// Where the data of a scenario comes from.
@@ -152,7 +171,7 @@ pub struct Scenario {
     /// Stopping rules.
     pub stopping: Stopping,
     /// Pane to focus in the TUI.
-    pub focus: Option<String>,
+    pub focus: Option<Focus>,
     /// Line and column of `model.family` in the file, for errors about the model and the
     /// data that only show once the data exist.
     pub model_at: Option<(usize, usize)>,

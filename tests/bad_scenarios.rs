@@ -240,6 +240,12 @@ const CASES: &[Case] = &[
         &["unknown optimizer 'lbfgs' (choose one of gradient_ascent, momentum, adam, newton)"],
     ),
     (
+        "focus_typo.toml",
+        Some((13, 9)),
+        Some("view.focus"),
+        &["unknown variant `likelyhood`, expected one of `data`, `likelihood`"],
+    ),
+    (
         "negative_step_size.toml",
         Some((14, 13)),
         Some("optimizer.step_size"),

@@ -14,7 +14,7 @@ use crate::optim::boundary;
 use crate::optim::fit::{Event, Fit, Record, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
 use crate::runner::{Prepared, prepare};
-use crate::scenario::{self, Scenario, Source};
+use crate::scenario::{self, Focus, Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, Shape};
 use crate::stats::information::{
     EmpiricalDecomposition, Truth, TruthDecomposition, empirical_decomposition,
@@ -84,16 +84,15 @@ impl Pane {
         Self::ALL[(i + by).rem_euclid(Self::ALL.len() as isize) as usize]
     }
 
-    /// Looks a pane up by a scenario's `focus` name.
+    /// The pane a scenario's `focus` names.
     #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "data" => Some(Self::Data),
-            "likelihood" => Some(Self::Likelihood),
-            "cross_entropy" | "cross-entropy" => Some(Self::CrossEntropy),
-            "underflow" => Some(Self::Underflow),
-            "status" => Some(Self::Status),
-            _ => None,
+    pub fn from_focus(focus: Focus) -> Self {
+        match focus {
+            Focus::Data => Self::Data,
+            Focus::Likelihood => Self::Likelihood,
+            Focus::CrossEntropy => Self::CrossEntropy,
+            Focus::Underflow => Self::Underflow,
+            Focus::Status => Self::Status,
         }
     }
 }
@@ -445,7 +444,7 @@ impl App {
             Source::Truth { kind, shape, params } => Some((*kind, *shape, params.clone())),
             Source::Data { .. } => None,
         };
-        let focus = scenario.focus.as_deref().and_then(Pane::from_name).unwrap_or(Pane::Data);
+        let focus = scenario.focus.map_or(Pane::Data, Pane::from_focus);
         Ok(Self {
             seed,
             sample_size: scenario.sample_size,

@@ -20,6 +20,29 @@ pub use param::{
 };
 pub use support::{Last, Set, Support};
 
+/// Declares a family that has no fixed part, in one line of data: its parameters (each a
+/// [`Domain`] with its name, then any [`ParamSpec`] modifiers), its support (a [`Set`] and its words) and a
+/// typical truth.
+macro_rules! declare {
+    ($ty:ident: [$($kind:ident($name:literal) $(.$modifier:ident($arg:expr))*),+],
+     $set:expr, $text:literal, [$($example:expr),+]) => {
+        impl $crate::stats::family::Declare for $ty {
+            const PARAMS: &'static [$crate::stats::family::ParamSpec] =
+                &[$($crate::stats::family::ParamSpec::new(
+                    $name,
+                    $crate::stats::family::Domain::$kind,
+                ) $(.$modifier($arg))*),+];
+            const SUPPORT: $crate::stats::family::Support =
+                $crate::stats::family::Support { set: $set, text: $text };
+            const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[$($example),+]);
+
+            fn build(_shape: $crate::stats::family::Shape) -> Self {
+                Self
+            }
+        }
+    };
+}
+
 /// Declares the catalogue: one line per family (variant, interface name, module and type).
 /// Everything that must list every family (the enum, its names, building one, its declared
 /// parameters) is generated from this one table, so a new family is its file and one line.

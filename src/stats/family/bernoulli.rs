@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Last, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -18,15 +18,10 @@ pub fn bernoulli_entropy(p: f64) -> f64 {
     term(p) + term(1.0 - p)
 }
 
-impl Declare for Bernoulli {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p")];
-    const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::Value(1) }, text: "0 or 1" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.3]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(
+    Bernoulli: [Probability("p")],
+    Set::Whole { from: 0, last: Last::Value(1) }, "0 or 1", [0.3]
+);
 
 impl Family for Bernoulli {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

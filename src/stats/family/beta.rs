@@ -7,7 +7,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::digamma;
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
+use crate::stats::family::{CHECKED, Family, Set, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -19,15 +19,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Beta {
     statrs::distribution::Beta::new(nat[0], nat[1]).expect(CHECKED)
 }
 
-impl Declare for Beta {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("alpha"), ParamSpec::positive("beta")];
-    const SUPPORT: Support = Support { set: Set::OpenUnit, text: "0 < x < 1" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[2.0, 5.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(Beta: [Positive("alpha"), Positive("beta")], Set::OpenUnit, "0 < x < 1", [2.0, 5.0]);
 
 impl Family for Beta {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

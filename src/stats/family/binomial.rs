@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_binomial;
 
-use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
+use crate::stats::family::{CHECKED, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -41,7 +41,7 @@ impl Binomial {
 }
 
 impl Declare for Binomial {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p")];
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::new("p", Domain::Probability)];
     const FIXED: Option<&'static FixedPart> = Some(&TRIALS);
     const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::Fixed }, text: "whole numbers 0 to {last} (n)" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (Some(10), &[0.3]);

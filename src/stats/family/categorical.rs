@@ -5,7 +5,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, FixedPart, FromData, InTruth, ParamSpec, Shape, table_entropy};
+use crate::stats::family::{CHECKED, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -35,7 +35,7 @@ pub const CATEGORIES: FixedPart = FixedPart {
 pub const MAX_CATEGORIES: u64 = 10_000;
 
 impl Declare for Categorical {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::simplex("p")];
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::new("p", Domain::Simplex)];
     const FIXED: Option<&'static FixedPart> = Some(&CATEGORIES);
     const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::BelowFixed }, text: "whole numbers 0 to {last}, one per category" };
     const EXAMPLE: (Option<u64>, &'static [f64]) = (Some(4), &[0.1, 0.2, 0.3, 0.4]);

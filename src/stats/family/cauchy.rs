@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -14,15 +14,7 @@ use crate::stats::vmath;
 #[derive(Debug, Clone, Copy)]
 pub struct Cauchy;
 
-impl Declare for Cauchy {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("loc"), ParamSpec::positive("scale")];
-    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(Cauchy: [Real("loc"), Positive("scale")], Set::Real, "any real number", [0.0, 1.0]);
 
 impl Family for Cauchy {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -11,15 +11,7 @@ use crate::stats::sample::Sample;
 #[derive(Debug, Clone, Copy)]
 pub struct Exponential;
 
-impl Declare for Exponential {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("rate")];
-    const SUPPORT: Support = Support { set: Set::NonNegative, text: "x ≥ 0" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(Exponential: [Positive("rate")], Set::NonNegative, "x ≥ 0", [1.0]);
 
 impl Family for Exponential {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -6,7 +6,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
+use crate::stats::family::{CHECKED, Family, Set, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -18,15 +18,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Gamma {
     statrs::distribution::Gamma::new(nat[0], nat[1]).expect(CHECKED)
 }
 
-impl Declare for Gamma {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("shape"), ParamSpec::positive("rate")];
-    const SUPPORT: Support = Support { set: Set::Positive, text: "x > 0" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[2.0, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(Gamma: [Positive("shape"), Positive("rate")], Set::Positive, "x > 0", [2.0, 1.0]);
 
 impl Family for Gamma {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk};
+use crate::stats::family::{CHECKED, Family, Last, Set, pmf_walk};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -19,15 +19,10 @@ fn dist(nat: &[f64]) -> statrs::distribution::Geometric {
     statrs::distribution::Geometric::new(nat[0]).expect(CHECKED)
 }
 
-impl Declare for Geometric {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("p").at_least(MIN_P)];
-    const SUPPORT: Support = Support { set: Set::Whole { from: 1, last: Last::Unbounded }, text: "whole numbers 1, 2, 3, … (trials to the first success)" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.25]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(
+    Geometric: [Probability("p").at_least(MIN_P)],
+    Set::Whole { from: 1, last: Last::Unbounded }, "whole numbers 1, 2, 3, … (trials to the first success)", [0.25]
+);
 
 impl Family for Geometric {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -5,7 +5,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -15,15 +15,7 @@ use crate::stats::sums::sum;
 #[derive(Debug, Clone, Copy)]
 pub struct Laplace;
 
-impl Declare for Laplace {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("loc"), ParamSpec::positive("scale")];
-    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(Laplace: [Real("loc"), Positive("scale")], Set::Real, "any real number", [0.0, 1.0]);
 
 impl Family for Laplace {
     fn has_kinks(&self) -> bool {

@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
 use super::normal::{HALF_LN_2PI, normal_ll_from_moments};
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -13,15 +13,7 @@ use crate::stats::sample::Sample;
 #[derive(Debug, Clone, Copy)]
 pub struct LogNormal;
 
-impl Declare for LogNormal {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("mu"), ParamSpec::positive("sigma")];
-    const SUPPORT: Support = Support { set: Set::Positive, text: "x > 0" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 0.5]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(LogNormal: [Real("mu"), Positive("sigma")], Set::Positive, "x > 0", [0.0, 0.5]);
 
 impl Family for LogNormal {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

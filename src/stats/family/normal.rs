@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -34,15 +34,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Normal {
     statrs::distribution::Normal::new(nat[0], nat[1]).expect(CHECKED)
 }
 
-impl Declare for Normal {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::real("mu"), ParamSpec::positive("sigma")];
-    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.0, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(Normal: [Real("mu"), Positive("sigma")], Set::Real, "any real number", [0.0, 1.0]);
 
 impl Family for Normal {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

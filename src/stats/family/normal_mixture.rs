@@ -8,7 +8,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{Support, Set, logistic, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set, logistic};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -38,15 +38,10 @@ fn parts(nat: &[f64], x: f64) -> (f64, f64) {
     (a, b)
 }
 
-impl Declare for NormalMixture {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::probability("weight"), ParamSpec::real("mu1"), ParamSpec::positive("sigma1"), ParamSpec::real("mu2"), ParamSpec::positive("sigma2")];
-    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[0.3, -2.0, 0.7, 1.5, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(
+    NormalMixture: [Probability("weight"), Real("mu1"), Positive("sigma1"), Real("mu2"), Positive("sigma2")],
+    Set::Real, "any real number", [0.3, -2.0, 0.7, 1.5, 1.0]
+);
 
 impl Family for NormalMixture {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

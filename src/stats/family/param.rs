@@ -48,32 +48,10 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
-    const fn new(name: &'static str, domain: Domain) -> Self {
+    /// A parameter of this name and domain, with no further bounds.
+    #[must_use]
+    pub const fn new(name: &'static str, domain: Domain) -> Self {
         Self { name, domain, at_least: None, at_most: None, upper_limit: None }
-    }
-
-    /// A real parameter (a location).
-    #[must_use]
-    pub const fn real(name: &'static str) -> Self {
-        Self::new(name, Domain::Real)
-    }
-
-    /// A positive parameter (a scale, a rate, a shape).
-    #[must_use]
-    pub const fn positive(name: &'static str) -> Self {
-        Self::new(name, Domain::Positive)
-    }
-
-    /// A probability strictly between 0 and 1.
-    #[must_use]
-    pub const fn probability(name: &'static str) -> Self {
-        Self::new(name, Domain::Probability)
-    }
-
-    /// A list of probabilities summing to 1, one per category.
-    #[must_use]
-    pub const fn simplex(name: &'static str) -> Self {
-        Self::new(name, Domain::Simplex)
     }
 
     /// The same parameter with a lowest allowed value.

@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_factorial;
 
-use crate::stats::family::{Support, Set, Last, CHECKED, Declare, Family, ParamSpec, Shape, pmf_walk, table_entropy};
+use crate::stats::family::{CHECKED, Family, Last, Set, pmf_walk, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -29,15 +29,10 @@ pub(crate) fn sum_ln_factorial(sample: &Sample) -> f64 {
     }
 }
 
-impl Declare for Poisson {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("lambda").at_most(MAX_LAMBDA)];
-    const SUPPORT: Support = Support { set: Set::Whole { from: 0, last: Last::Unbounded }, text: "whole numbers 0, 1, 2, …" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[3.5]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(
+    Poisson: [Positive("lambda").at_most(MAX_LAMBDA)],
+    Set::Whole { from: 0, last: Last::Unbounded }, "whole numbers 0, 1, 2, …", [3.5]
+);
 
 impl Family for Poisson {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -13,7 +13,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape, polish_tail};
+use crate::stats::family::{CHECKED, Family, Set, polish_tail};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::{Sample, quantile_select};
@@ -72,15 +72,10 @@ fn point_score(nu: f64, loc: f64, s: f64, x: f64, grad: &mut [f64]) {
     grad[2] += (nu + 1.0) * z * z / q - 1.0;
 }
 
-impl Declare for StudentT {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("df").upper_limit("the normal limit of the t"), ParamSpec::real("loc"), ParamSpec::positive("scale")];
-    const SUPPORT: Support = Support { set: Set::Real, text: "any real number" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[3.0, 0.0, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(
+    StudentT: [Positive("df").upper_limit("the normal limit of the t"), Real("loc"), Positive("scale")],
+    Set::Real, "any real number", [3.0, 0.0, 1.0]
+);
 
 impl Family for StudentT {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

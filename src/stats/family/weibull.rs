@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::function::gamma::gamma;
 
-use crate::stats::family::{Support, Set, CHECKED, Declare, Family, ParamSpec, Shape};
+use crate::stats::family::{CHECKED, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -17,15 +17,10 @@ pub struct Weibull;
 /// The Euler–Mascheroni constant γ.
 const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
 
-impl Declare for Weibull {
-    const PARAMS: &'static [ParamSpec] = &[ParamSpec::positive("shape"), ParamSpec::positive("scale")];
-    const SUPPORT: Support = Support { set: Set::Positive, text: "x > 0 (at 0 the weibull density is 0 or unbounded)" };
-    const EXAMPLE: (Option<u64>, &'static [f64]) = (None, &[1.5, 1.0]);
-
-    fn build(_shape: Shape) -> Self {
-        Self
-    }
-}
+declare!(
+    Weibull: [Positive("shape"), Positive("scale")],
+    Set::Positive, "x > 0 (at 0 the weibull density is 0 or unbounded)", [1.5, 1.0]
+);
 
 impl Family for Weibull {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -1,6 +1,7 @@
 //! Whole-screen render at 200×60 with 10^6 samples (the TUI's frame budget is 5 ms), and one
-//! tick of continuous running on a family without sufficient statistics (a key waits at most
-//! this long). Run with `cargo bench --bench render`.
+//! tick of continuous running on a family without sufficient statistics, given the work the
+//! loop starts every run with, `Work::default()` (the loop then sizes it to about 12 ms; a
+//! key waits at most one tick). Run with `cargo bench --bench render`.
 
 use std::hint::black_box;
 

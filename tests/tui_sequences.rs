@@ -565,8 +565,8 @@ fn a_failed_export_shows_an_error_and_changes_nothing() {
 
 /// A t model of light-tailed data has its MLE at df → ∞: Newton never converges. Building
 /// the run used to take Newton's full 200 steps first (5 s at this size, minutes at the
-/// explorer's largest samples) with the screen frozen and deaf to Ctrl-C; now the search has
-/// a time budget, and stops well within it at the boundary, which it names.
+/// explorer's largest samples) with the screen frozen and deaf to Ctrl-C; the boundary rule
+/// now stops the search in about 20 steps (of its at most 200), and names the boundary.
 #[test]
 fn a_model_whose_mle_is_at_infinity_loads_in_bounded_time() {
     let text = "title = \"t of beta data\"\nsample_size = 256000\nseed = 3\n[truth]\n\
@@ -584,8 +584,8 @@ fn a_model_whose_mle_is_at_infinity_loads_in_bounded_time() {
     let mut terminal = Terminal::new(TestBackend::new(160, 40)).expect("terminal");
     terminal.draw(|f| view::draw(f, &app)).expect("draw");
     let screen = screen_text(&terminal).concat();
-    // Newton takes about 20 steps to the boundary; only a machine too slow to take them
-    // within the budget would stop short.
+    // Newton takes about 20 steps to the boundary; the other branch would be a search that
+    // reached its 200-step limit first.
     if app.run.mle_boundary.is_some() {
         assert_eq!(app.run.mle_boundary.as_deref(), Some("df → ∞"));
         assert!(app.message.contains("there is no MLE, df → ∞"), "{}", app.message);

@@ -16,7 +16,7 @@ use crate::format::readable as fmt_num;
 use crate::optim::OptimizerKind;
 use crate::optim::boundary;
 use crate::optim::fit::{Event, Fit, Record, StopReason};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Source};
 use crate::stats::family::{FamilyKind, Shape};
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
@@ -77,6 +77,12 @@ impl App {
                 scenario.sample_size
             ))
             .field("sample_size"));
+        }
+        if matches!(scenario.source, Source::Data { .. }) && loaded.data.is_none() {
+            // Building the run would read the file: `update` must never touch the disk.
+            return Err(
+                InputError::new("the data file was not read at load").in_file(&scenario.name)
+            );
         }
         let seed = seed.unwrap_or(scenario.seed);
         let run = Run::build(scenario, seed, loaded.data.as_deref(), None)?;

@@ -33,7 +33,7 @@ pub struct Run {
     pub mle: Vec<f64>,
     /// Whether `mle` is the closed form.
     pub mle_closed_form: bool,
-    /// Whether `mle` is a maximum (closed form, or Newton converged within its budget).
+    /// Whether `mle` is a maximum (closed form, or Newton converged within its 200 steps).
     pub mle_converged: bool,
     /// When Newton at load ran to the boundary instead: which parameter goes where ("df → ∞").
     pub mle_boundary: Option<String>,

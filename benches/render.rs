@@ -1,13 +1,15 @@
 //! Whole-screen render at 200×60 with 10^6 samples (the TUI's frame budget is 5 ms), and one
-//! tick of continuous running on a family without sufficient statistics (a key waits at most
-//! this long). Run with `cargo bench --bench render`.
+//! tick of continuous running on a family without sufficient statistics, given the work the
+//! loop starts every run with, `Work::default()` (the loop then sizes it to about 12 ms; a
+//! key waits at most one tick). Run with `cargo bench --bench render`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mlex::scenario;
-use mlex::tui::action::Action;
+use mlex::tui::action::{Action, Work};
 use mlex::tui::app::App;
+use mlex::tui::effect::apply;
 use mlex::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -19,7 +21,7 @@ fn app(family: &str, params: &str) -> App {
     let s = scenario::parse(&text, "bench", None).expect("bench scenario");
     let mut app = App::new(s, None, true).expect("app");
     for _ in 0..20 {
-        app.update(Action::Step);
+        apply(&mut app, Action::Step);
     }
     app
 }
@@ -27,10 +29,10 @@ fn app(family: &str, params: &str) -> App {
 fn render(c: &mut Criterion) {
     let mut normal = app("normal", "mu = 1.0, sigma = 2.0");
     while normal.run.surface.as_ref().is_some_and(|s| !s.complete()) {
-        normal.update(Action::Tick);
+        apply(&mut normal, Action::Tick(Work::default()));
     }
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
-    normal.update(Action::Resize(200, 60));
+    apply(&mut normal, Action::Resize(200, 60));
     c.bench_function("frame_200x60_normal_1e6", |b| {
         b.iter(|| {
             terminal.draw(|f| view::draw(f, black_box(&normal))).expect("draw");
@@ -38,13 +40,13 @@ fn render(c: &mut Criterion) {
     });
 
     let mut cauchy = app("cauchy", "loc = 0.0, scale = 1.0");
-    cauchy.update(Action::ToggleRun);
+    apply(&mut cauchy, Action::ToggleRun);
     c.bench_function("tick_running_cauchy_1e6", |b| {
         b.iter(|| {
-            cauchy.update(Action::Tick);
+            apply(&mut cauchy, Action::Tick(Work::default()));
             if !cauchy.running {
-                cauchy.update(Action::ResetTheta);
-                cauchy.update(Action::ToggleRun);
+                apply(&mut cauchy, Action::ResetTheta);
+                apply(&mut cauchy, Action::ToggleRun);
             }
         });
     });

@@ -344,6 +344,17 @@ fn scenario_err(scenario: &Scenario, msg: String) -> InputError {
 
 /// Samples (or reads) a scenario's data and builds its model.
 pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
+    prepare_with(scenario, seed, None)
+}
+
+/// As [`prepare`], with a data scenario's values given (`data`) instead of read from its
+/// file: the explorer reads the file once, at load, so rebuilding a run never touches the
+/// disk. A sampled scenario ignores `data`.
+pub fn prepare_with(
+    scenario: &Scenario,
+    seed: u64,
+    data: Option<&[f64]>,
+) -> Result<Prepared, InputError> {
     let clock = Instant::now();
     let scenario_err = |msg: String| scenario_err(scenario, msg);
     let (values, truth) = match &scenario.source {
@@ -352,10 +363,10 @@ pub fn prepare(scenario: &Scenario, seed: u64) -> Result<Prepared, InputError> {
             let values = family.sample(params, scenario.sample_size, &mut seeded(seed));
             (values, Some(Truth::new(family.as_ref(), params)))
         }
-        Source::Data { path, column } => {
-            let data = read_data(path, column.as_deref())?;
-            (data.values, None)
-        }
+        Source::Data { path, column } => match data {
+            Some(values) => (values.to_vec(), None),
+            None => (read_data(path, column.as_deref())?.values, None),
+        },
     };
     // The file's fixed part, else a same-family truth's, else the data's.
     let fixed = scenario.model_fixed.or(match &scenario.source {

@@ -1,16 +1,23 @@
-//! The interactive explorer: an Elm-shaped app (state, `update(action)`, `view`) driven by a
-//! single-threaded loop that polls for keys with a timeout and advances continuous stepping
-//! in bounded chunks on each tick, so a key is always answered within a frame.
+//! The interactive explorer: an Elm-shaped app (state, a pure `update(action)` that returns
+//! effects, `view`) driven by a single-threaded loop that polls for keys with a timeout,
+//! carries out the effects (the only file I/O), and gives each tick a bounded amount of work
+//! sized from its clock, so a key is always answered within a frame.
 
 pub mod action;
 pub mod app;
 mod cross_entropy_pane;
 mod data_pane;
 pub mod derived;
+pub mod effect;
 pub mod export;
+pub mod jobs;
 pub mod keys;
 mod likelihood_pane;
 mod overlays;
+pub mod pace;
+pub mod pane;
+pub mod run;
+pub mod session;
 mod status_pane;
 pub mod theme;
 mod underflow_pane;
@@ -20,7 +27,7 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -30,6 +37,8 @@ use crate::error::InputError;
 use crate::scenario;
 use action::Action;
 use app::App;
+use effect::apply;
+use pace::Pacer;
 
 /// Frame interval while something is moving (running, or the surface filling in).
 const BUSY_FRAME: Duration = Duration::from_millis(16);
@@ -108,11 +117,12 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     let size = terminal.size().map_err(std::io::Error::other)?;
-    app.update(Action::Resize(size.width, size.height));
+    apply(app, Action::Resize(size.width, size.height));
     // Fault injection for tests, not a user feature (so not in --help or the README):
     // MLEX_DEBUG_PANIC makes the loop panic after the first frame, which lets
     // tests/tui_e2e.rs prove on the release binary that a panic restores the terminal.
     let debug_panic = std::env::var_os("MLEX_DEBUG_PANIC").is_some_and(|v| !v.is_empty());
+    let mut pacer = Pacer::default();
     loop {
         terminal.draw(|frame| view::draw(frame, app)).map_err(std::io::Error::other)?;
         if app.quit || stop.load(Ordering::Relaxed) {
@@ -122,18 +132,22 @@ where
             !debug_panic,
             "MLEX_DEBUG_PANIC is set: a deliberate panic to test terminal restoration"
         );
-        let busy = app.running
-            || app.run.trace_pending()
-            || app.run.surface.as_ref().is_some_and(|s| !s.complete());
+        let busy = app.running || app.run.trace_pending() || app.run.surface_pending();
         match next_event(if busy { BUSY_FRAME } else { IDLE_FRAME })? {
             Some(Event::Key(key)) if key.kind == KeyEventKind::Press => {
                 if let Some(action) = keys::action_for(key) {
-                    app.update(action);
+                    apply(app, action);
+                    pacer.reset();
                 }
             }
-            Some(Event::Resize(w, h)) => app.update(Action::Resize(w, h)),
+            Some(Event::Resize(w, h)) => apply(app, Action::Resize(w, h)),
             _ => {}
         }
-        app.update(Action::Tick);
+        let (was_running, filling) = (app.running, !app.running && app.run.surface_pending());
+        let clock = Instant::now();
+        apply(app, Action::Tick(pacer.work()));
+        let (stepping, filling) =
+            (was_running && app.running, filling && app.run.surface_pending());
+        pacer.observe(clock.elapsed(), stepping, filling);
     }
 }

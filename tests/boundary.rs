@@ -276,8 +276,9 @@ fn fit_reports_the_boundary_in_json_and_in_the_table() {
 
 #[test]
 fn the_explorer_stops_running_at_the_boundary_and_says_where() {
-    use mlex::tui::action::Action;
+    use mlex::tui::action::{Action, Work};
     use mlex::tui::app::App;
+    use mlex::tui::effect::apply;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -294,12 +295,12 @@ fn the_explorer_stops_running_at_the_boundary_and_says_where() {
         .find(|a| kurtosis(a.run.sample.values()) < 3.0)
         .expect("about half of all seeds qualify");
     let mut app = app;
-    app.update(Action::ToggleRun);
+    apply(&mut app, Action::ToggleRun);
     for _ in 0..200 {
         if !app.running {
             break;
         }
-        app.update(Action::Tick);
+        apply(&mut app, Action::Tick(Work::default()));
     }
     assert!(!app.running, "still running after 200 ticks");
     let reason = app.stop_reason().expect("stopped");

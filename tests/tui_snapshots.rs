@@ -5,8 +5,10 @@
 use std::sync::atomic::AtomicBool;
 
 use mlex::scenario;
-use mlex::tui::action::Action;
-use mlex::tui::app::{App, Pane};
+use mlex::tui::action::{Action, Work};
+use mlex::tui::app::App;
+use mlex::tui::effect::apply;
+use mlex::tui::pane::Pane;
 use mlex::tui::{run_loop, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -19,17 +21,17 @@ fn stepped(steps: usize) -> App {
     let mut app =
         App::new(scenario::load("normal-basics").expect("preset"), None, false).expect("app");
     for _ in 0..steps {
-        app.update(Action::Step);
+        apply(&mut app, Action::Step);
     }
     // Fill the likelihood surface completely so the picture does not depend on timing.
     while app.run.surface.as_ref().is_some_and(|s| !s.complete()) {
-        app.update(Action::Tick);
+        apply(&mut app, Action::Tick(Work::default()));
     }
     app
 }
 
 fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(Action::Resize(width, height));
+    apply(app, Action::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal.draw(|f| view::draw(f, app)).expect("draw");
     terminal
@@ -62,9 +64,9 @@ fn each_pane_zoomed() {
     for pane in Pane::ALL {
         let mut app = stepped(STEPS);
         while app.focus != pane {
-            app.update(Action::FocusNext);
+            apply(&mut app, Action::FocusNext);
         }
-        app.update(Action::ToggleZoom);
+        apply(&mut app, Action::ToggleZoom);
         let name = format!("pane_{}", pane.title().to_lowercase().replace([' ', '-'], "_"));
         insta::assert_snapshot!(name, render(&mut app, 100, 30).backend());
     }
@@ -73,7 +75,7 @@ fn each_pane_zoomed() {
 #[test]
 fn help_overlay() {
     let mut app = stepped(0);
-    app.update(Action::ToggleHelp);
+    apply(&mut app, Action::ToggleHelp);
     insta::assert_snapshot!(render(&mut app, 100, 36).backend());
 }
 

@@ -3,8 +3,10 @@
 use mlex::optim::OptimizerKind;
 use mlex::scenario;
 use mlex::stats::family::FamilyKind;
-use mlex::tui::action::Action;
-use mlex::tui::app::{App, Overlay, Pane};
+use mlex::tui::action::{Action, Work};
+use mlex::tui::app::App;
+use mlex::tui::effect::apply;
+use mlex::tui::pane::{Overlay, Pane};
 
 fn app() -> App {
     App::new(scenario::load("normal-basics").expect("preset"), None, false).expect("app")
@@ -27,7 +29,7 @@ fn opens_paused_at_iteration_zero_on_the_start() {
 fn space_takes_one_step_up_the_likelihood() {
     let mut a = app();
     let before = a.run.fit.current().log_likelihood;
-    a.update(Action::Step);
+    apply(&mut a, Action::Step);
     assert_eq!(a.run.fit.iteration(), 1);
     assert!(a.run.fit.current().log_likelihood > before);
     assert_eq!(a.run.ce_series.len(), 2);
@@ -36,50 +38,50 @@ fn space_takes_one_step_up_the_likelihood() {
 #[test]
 fn run_advances_on_ticks_and_pauses_again() {
     let mut a = app();
-    a.update(Action::ToggleRun);
+    apply(&mut a, Action::ToggleRun);
     assert!(a.running);
-    a.update(Action::Tick);
+    apply(&mut a, Action::Tick(Work::default()));
     assert!(a.run.fit.iteration() > 0);
     // The default scenario converges quickly: running stops by itself when it does.
     for _ in 0..200 {
         if !a.running {
             break;
         }
-        a.update(Action::Tick);
+        apply(&mut a, Action::Tick(Work::default()));
     }
     assert!(!a.running, "still running after 200 ticks");
     assert!(a.stop_reason().is_some_and(mlex::optim::fit::StopReason::converged));
-    a.update(Action::ToggleRun);
+    apply(&mut a, Action::ToggleRun);
     assert!(a.running);
-    a.update(Action::ToggleRun);
+    apply(&mut a, Action::ToggleRun);
     assert!(!a.running);
 }
 
 #[test]
 fn step_size_keys_double_and_halve_keeping_history() {
     let mut a = app();
-    a.update(Action::Step);
-    a.update(Action::StepSizeUp);
-    assert_eq!(a.settings.step_size, 1.0);
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::StepSizeUp);
+    assert_eq!(a.session.settings.step_size, 1.0);
     assert_eq!(a.run.fit.optimizer().step_size(), Some(1.0));
-    a.update(Action::StepSizeDown);
-    a.update(Action::StepSizeDown);
-    assert_eq!(a.settings.step_size, 0.25);
+    apply(&mut a, Action::StepSizeDown);
+    apply(&mut a, Action::StepSizeDown);
+    assert_eq!(a.session.settings.step_size, 0.25);
     assert_eq!(a.run.fit.iteration(), 1, "history kept");
 }
 
 #[test]
 fn sample_size_keys_resample_and_archive_the_run() {
     let mut a = app();
-    a.update(Action::Step);
-    a.update(Action::SampleSizeUp);
-    assert_eq!(a.sample_size, 1000);
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::SampleSizeUp);
+    assert_eq!(a.session.sample_size, 1000);
     assert_eq!(a.run.sample.len(), 1000);
     assert_eq!(a.run.fit.iteration(), 0);
-    assert_eq!(a.archive.len(), 1);
-    a.update(Action::SampleSizeDown);
+    assert_eq!(a.session.archive.len(), 1);
+    apply(&mut a, Action::SampleSizeDown);
     assert_eq!(a.run.sample.len(), 500);
-    assert_eq!(a.archive.len(), 1, "a run with no steps is not archived");
+    assert_eq!(a.session.archive.len(), 1, "a run with no steps is not archived");
     assert!(a.message.contains("sample size 500"));
 }
 
@@ -87,20 +89,20 @@ fn sample_size_keys_resample_and_archive_the_run() {
 fn new_seed_draws_a_new_sample() {
     let mut a = app();
     let old = a.run.sample.values().to_vec();
-    a.update(Action::NewSeed);
-    assert_eq!(a.seed, 8);
+    apply(&mut a, Action::NewSeed);
+    assert_eq!(a.session.seed, 8);
     assert_ne!(a.run.sample.values(), old.as_slice());
 }
 
 #[test]
 fn o_cycles_the_optimiser_keeping_theta() {
     let mut a = app();
-    a.update(Action::Step);
+    apply(&mut a, Action::Step);
     let before = theta(&a);
-    let mut seen = vec![a.settings.kind];
+    let mut seen = vec![a.session.settings.kind];
     for _ in 0..4 {
-        a.update(Action::CycleOptimizer);
-        seen.push(a.settings.kind);
+        apply(&mut a, Action::CycleOptimizer);
+        seen.push(a.session.settings.kind);
     }
     assert_eq!(seen[1], OptimizerKind::Momentum);
     assert_eq!(seen[3], OptimizerKind::Newton);
@@ -111,18 +113,18 @@ fn o_cycles_the_optimiser_keeping_theta() {
 #[test]
 fn m_cycles_to_the_next_family_that_can_fit_the_data() {
     let mut a = app();
-    a.update(Action::CycleModel);
+    apply(&mut a, Action::CycleModel);
     // Normal data include negative values: exponential, gamma, lognormal and weibull cannot
     // fit them, laplace can.
-    assert_eq!(a.model_kind, FamilyKind::Laplace);
+    assert_eq!(a.session.model_kind, FamilyKind::Laplace);
     assert_eq!(a.run.model.kind(), FamilyKind::Laplace);
 }
 
 #[test]
 fn t_cycles_the_truth_and_resamples() {
     let mut a = app();
-    a.update(Action::CycleTruth);
-    assert_eq!(a.truth.as_ref().map(|t| t.0), Some(FamilyKind::Exponential));
+    apply(&mut a, Action::CycleTruth);
+    assert_eq!(a.session.truth.as_ref().map(|t| t.0), Some(FamilyKind::Exponential));
     assert!(a.run.sample.values().iter().all(|x| *x >= 0.0));
     assert_eq!(a.run.model.kind(), FamilyKind::Normal, "a normal can still fit positive data");
 }
@@ -130,18 +132,18 @@ fn t_cycles_the_truth_and_resamples() {
 #[test]
 fn zero_resets_theta_and_archives() {
     let mut a = app();
-    a.update(Action::Step);
-    a.update(Action::Step);
-    a.update(Action::ResetTheta);
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::ResetTheta);
     assert_eq!(a.run.fit.iteration(), 0);
     assert_eq!(theta(&a), vec![-1.0, 4.0]);
-    assert_eq!(a.archive.len(), 1);
+    assert_eq!(a.session.archive.len(), 1);
 }
 
 #[test]
 fn shift_m_jumps_to_the_closed_form_mle() {
     let mut a = app();
-    a.update(Action::JumpToMle);
+    apply(&mut a, Action::JumpToMle);
     let mle = a.run.mle.clone();
     assert_eq!(theta(&a), mle);
     assert!(a.run.fit.current().gradient_norm < 1e-9);
@@ -151,18 +153,18 @@ fn shift_m_jumps_to_the_closed_form_mle() {
 #[test]
 fn picker_opens_moves_loads_and_closes() {
     let mut a = app();
-    a.update(Action::OpenPicker);
+    apply(&mut a, Action::OpenPicker);
     let Overlay::Picker { items, selected } = &a.overlay else { panic!("picker not open") };
     assert!(items.len() >= 2);
     assert_eq!(items[*selected].name, "normal-basics");
-    a.update(Action::Down);
+    apply(&mut a, Action::Down);
     let Overlay::Picker { items, selected } = a.overlay.clone() else { panic!("picker closed") };
     let chosen = items[selected].name.clone();
-    a.update(Action::ToggleRun);
+    apply(&mut a, Action::ToggleRun);
     assert_eq!(a.overlay, Overlay::None);
-    assert_eq!(a.scenario.name, chosen);
-    a.update(Action::OpenPicker);
-    a.update(Action::Back);
+    assert_eq!(a.session.scenario.name, chosen);
+    apply(&mut a, Action::OpenPicker);
+    apply(&mut a, Action::Back);
     assert_eq!(a.overlay, Overlay::None);
     assert!(!a.quit, "Esc in the picker closes it, it does not quit");
 }
@@ -170,14 +172,14 @@ fn picker_opens_moves_loads_and_closes() {
 #[test]
 fn a_bad_scenario_shows_an_error_and_keeps_the_run() {
     let mut a = app();
-    a.update(Action::Step);
+    apply(&mut a, Action::Step);
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "title = 3\n").expect("write");
-    a.load_scenario(&bad.to_string_lossy());
+    apply(&mut a, Action::Load(bad.to_string_lossy().to_string()));
     assert!(matches!(&a.overlay, Overlay::Error(m) if m.contains("bad.toml:1")), "{:?}", a.overlay);
     assert_eq!(a.run.fit.iteration(), 1);
-    a.update(Action::Back);
+    apply(&mut a, Action::Back);
     assert_eq!(a.overlay, Overlay::None);
 }
 
@@ -185,14 +187,14 @@ fn a_bad_scenario_shows_an_error_and_keeps_the_run() {
 fn tab_focuses_panes_in_order_and_z_zooms() {
     let mut a = app();
     assert_eq!(a.focus, Pane::Data);
-    a.update(Action::FocusNext);
+    apply(&mut a, Action::FocusNext);
     assert_eq!(a.focus, Pane::Likelihood);
-    a.update(Action::FocusPrev);
-    a.update(Action::FocusPrev);
+    apply(&mut a, Action::FocusPrev);
+    apply(&mut a, Action::FocusPrev);
     assert_eq!(a.focus, Pane::Status);
-    a.update(Action::ToggleZoom);
+    apply(&mut a, Action::ToggleZoom);
     assert!(a.zoomed);
-    a.update(Action::ToggleZoom);
+    apply(&mut a, Action::ToggleZoom);
     assert!(!a.zoomed);
 }
 
@@ -201,10 +203,10 @@ fn export_writes_new_files_and_never_overwrites() {
     let mut a = app();
     let dir = tempfile::tempdir().expect("temp dir");
     a.export_dir = dir.path().to_path_buf();
-    a.update(Action::Step);
-    a.update(Action::Export);
-    a.update(Action::Step);
-    a.update(Action::Export);
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::Export);
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::Export);
     let first = std::fs::read_to_string(dir.path().join("mlex-normal-basics.csv")).expect("first");
     let second =
         std::fs::read_to_string(dir.path().join("mlex-normal-basics-2.csv")).expect("second");
@@ -219,11 +221,11 @@ fn export_writes_new_files_and_never_overwrites() {
 #[test]
 fn help_opens_and_closes() {
     let mut a = app();
-    a.update(Action::ToggleHelp);
+    apply(&mut a, Action::ToggleHelp);
     assert_eq!(a.overlay, Overlay::Help);
-    a.update(Action::Step);
+    apply(&mut a, Action::Step);
     assert_eq!(a.run.fit.iteration(), 0, "keys other than close do nothing under the help");
-    a.update(Action::ToggleHelp);
+    apply(&mut a, Action::ToggleHelp);
     assert_eq!(a.overlay, Overlay::None);
 }
 
@@ -231,7 +233,7 @@ fn help_opens_and_closes() {
 fn arrows_choose_the_surface_parameters() {
     let mut a = app();
     assert_eq!(a.run.pair, (0, 1));
-    a.update(Action::Right);
+    apply(&mut a, Action::Right);
     assert_eq!(a.run.pair, (1, 0), "two parameters: the axes swap");
     let mut mix = App::new(
         scenario::parse(
@@ -244,29 +246,29 @@ fn arrows_choose_the_surface_parameters() {
         false,
     )
     .expect("app");
-    mix.update(Action::Right);
+    apply(&mut mix, Action::Right);
     assert_eq!(mix.run.pair, (2, 1), "x skips the y parameter");
-    mix.update(Action::Up);
+    apply(&mut mix, Action::Up);
     assert_eq!(mix.run.pair, (2, 3));
-    mix.update(Action::Down);
-    mix.update(Action::Down);
+    apply(&mut mix, Action::Down);
+    apply(&mut mix, Action::Down);
     assert_eq!(mix.run.pair, (2, 0), "y skips the x parameter");
 }
 
 #[test]
 fn esc_and_q_quit() {
     let mut a = app();
-    a.update(Action::Back);
+    apply(&mut a, Action::Back);
     assert!(a.quit);
     let mut b = app();
-    b.update(Action::Quit);
+    apply(&mut b, Action::Quit);
     assert!(b.quit);
 }
 
 #[test]
 fn resize_records_the_size() {
     let mut a = app();
-    a.update(Action::Resize(81, 25));
+    apply(&mut a, Action::Resize(81, 25));
     assert_eq!(a.size, (81, 25));
 }
 
@@ -279,11 +281,11 @@ fn with_more_than_two_parameters_the_surface_follows_theta() {
         .expect("app");
     let complete = |a: &mut App| {
         while a.run.surface.as_ref().is_some_and(|s| !s.complete()) {
-            a.update(Action::Tick);
+            apply(a, Action::Tick(Work::default()));
         }
     };
     complete(&mut a);
-    a.update(Action::Step);
+    apply(&mut a, Action::Step);
     complete(&mut a);
     let s = a.run.surface.as_ref().expect("surface");
     let now = theta(&a);

@@ -1,15 +1,43 @@
-//! Everything a user can ask of the explorer. Keys map to these in `keys.rs`; `App::update`
-//! is the only place they take effect.
+//! Everything that can happen to the explorer: what a user asks (keys map to these in
+//! `keys.rs`), the loop's tick with the work it allows, a resize, and the answers to the
+//! effects `App::update` asked the loop to carry out. `App::update` is the only place they
+//! take effect.
 
-/// One user intent (or a clock tick, or a resize).
+use std::path::PathBuf;
+
+use super::pane::PickerItem;
+use super::session::Loaded;
+
+/// How much one tick may compute, counted in units that cost the same on every machine for
+/// a given run, so the same actions give the same state on a fast and a slow one. The loop
+/// sizes them from its own clock (`pace.rs`); [`Work::default`] is its starting point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Work {
+    /// Optimiser steps while running.
+    pub steps: usize,
+    /// Likelihood-surface grid points, while paused.
+    pub cells: usize,
+    /// Values of the underflow trace.
+    pub points: usize,
+}
+
+impl Default for Work {
+    /// One step and two grid points (each a pass over the data without sufficient
+    /// statistics: about 4 to 20 ms at m = 10^6) and 2^16 trace values (2 to 8 ms there).
+    fn default() -> Self {
+        Self { steps: 1, cells: 2, points: 1 << 16 }
+    }
+}
+
+/// One user intent, a tick, a resize, or the answer to an effect.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Take one optimiser step.
     Step,
     /// Start or pause continuous stepping (in the picker: load the selection).
     ToggleRun,
-    /// Advance continuous stepping by one bounded chunk, and any progressive computation.
-    Tick,
+    /// Advance continuous stepping and the progressive computations by this much work.
+    Tick(Work),
     /// Double the step size.
     StepSizeUp,
     /// Halve the step size.
@@ -56,4 +84,22 @@ pub enum Action {
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
+    /// Load a scenario by preset name or path (the picker's choice, or a script's).
+    Load(String),
+    /// The picker's entries, read by the loop.
+    Catalogue(Vec<PickerItem>),
+    /// A scenario the loop read (with its data file), or why it could not.
+    Loaded {
+        /// The preset name or path asked for.
+        name: String,
+        /// The scenario, or the error message.
+        result: Result<Box<Loaded>, String>,
+    },
+    /// The loop wrote an export of this many runs to this path, or could not.
+    Exported {
+        /// The file written, or the error message.
+        result: Result<PathBuf, String>,
+        /// How many runs it holds.
+        runs: usize,
+    },
 }

@@ -9,7 +9,8 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 
-use super::app::{App, Pane};
+use super::app::App;
+use super::pane::Pane;
 use super::theme::Theme;
 use super::view::{labels, legend, padded, pane_block_with_legend};
 use crate::format::{axis as short, readable as fmt_num};

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
 
-use super::app::{App, Pane};
+use super::app::App;
+use super::pane::Pane;
 use super::theme::Theme;
 use super::view::{labels, legend, pane_block_with_legend};
 use crate::format::axis as short;

@@ -1,8 +1,6 @@
 //! What the panes draw, computed when the sample or θ changes and never per frame:
-//! histogram bins, density curves, the likelihood surface (filled in progressively, a few
-//! rows per tick, so a slow family never makes a key wait), and the series of the charts.
-
-use std::time::{Duration, Instant};
+//! histogram bins, density curves, the display ranges of the parameters and their standard
+//! errors. The likelihood surface, filled in over ticks, is a job (`jobs.rs`).
 
 use crate::stats::family::Family;
 use crate::stats::objective::{Model as _, Objective};
@@ -12,12 +10,6 @@ use crate::stats::sample::{Sample, quantile_sorted};
 const BINS: usize = 40;
 /// Points along each density curve.
 const CURVE_POINTS: usize = 200;
-/// Likelihood-surface grid: columns × rows.
-pub const GRID_X: usize = 60;
-/// Likelihood-surface grid rows.
-pub const GRID_Y: usize = 30;
-/// Points along the one-parameter likelihood curve.
-const PROFILE_POINTS: usize = 160;
 
 /// The data pane's fixed part: bars of the sample and the truth's curve.
 #[derive(Debug, Clone, Default)]
@@ -105,104 +97,6 @@ pub fn curve(family: &dyn Family, nat: &[f64], (lo, hi): (f64, f64)) -> Vec<(f64
         .map(|x| (x, family.ln_density(nat, x).exp()))
         .filter(|(_, y)| y.is_finite())
         .collect()
-}
-
-/// The log-likelihood over one or two parameters, the others held at a base point.
-#[derive(Debug, Clone)]
-pub struct Surface {
-    /// Parameter index on the x axis.
-    pub px: usize,
-    /// Parameter index on the y axis (equal to `px` for a one-parameter profile).
-    pub py: usize,
-    /// x grid values (natural parameter).
-    pub xs: Vec<f64>,
-    /// y grid values.
-    pub ys: Vec<f64>,
-    /// ℓ at each grid point, row-major (row = y index); None until computed or where the
-    /// parameters are invalid.
-    pub values: Vec<Option<f64>>,
-    /// Whole rows computed so far.
-    pub rows_done: usize,
-    /// Grid points computed so far, row-major.
-    pub cells_done: usize,
-    /// The natural parameters the other coordinates are held at.
-    pub base: Vec<f64>,
-    /// The largest ℓ found on the grid.
-    pub best: f64,
-}
-
-impl Surface {
-    /// An empty grid around `centre`, spanning `half_width` in each chosen parameter.
-    #[must_use]
-    pub fn new(
-        family: &dyn Family,
-        base: &[f64],
-        (px, py): (usize, usize),
-        ranges: &[(f64, f64)],
-    ) -> Self {
-        let grid = |i: usize, n: usize| -> Vec<f64> {
-            let (lo, hi) = ranges[i];
-            (0..n).map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64).collect()
-        };
-        let one = px == py || family.dim() == 1;
-        let xs = grid(px, if one { PROFILE_POINTS } else { GRID_X });
-        let ys = if one { vec![0.0] } else { grid(py, GRID_Y) };
-        let values = vec![None; xs.len() * ys.len()];
-        Self {
-            px,
-            py: if one { px } else { py },
-            xs,
-            ys,
-            values,
-            rows_done: 0,
-            cells_done: 0,
-            base: base.to_vec(),
-            best: f64::NEG_INFINITY,
-        }
-    }
-
-    /// True for a one-parameter profile curve.
-    #[must_use]
-    pub fn is_profile(&self) -> bool {
-        self.ys.len() == 1
-    }
-
-    /// True once every row is computed.
-    #[must_use]
-    pub fn complete(&self) -> bool {
-        self.cells_done >= self.values.len()
-    }
-
-    /// Computes grid points until `budget` has passed (at least one point): on a family
-    /// without sufficient statistics each point is a pass over the data, so the budget is
-    /// checked point by point, not row by row.
-    pub fn advance(&mut self, objective: &Objective<'_>, budget: Duration) {
-        let clock = Instant::now();
-        let nx = self.xs.len();
-        let mut nat = self.base.clone();
-        while self.cells_done < self.values.len() {
-            let (r, c) = (self.cells_done / nx, self.cells_done % nx);
-            nat[self.px] = self.xs[c];
-            if !self.is_profile() {
-                nat[self.py] = self.ys[r];
-            }
-            let v = if objective.family.check(&nat).is_ok() {
-                let ll = objective.family.log_likelihood(&nat, objective.sample);
-                ll.is_finite().then_some(ll)
-            } else {
-                None
-            };
-            if let Some(v) = v {
-                self.best = self.best.max(v);
-            }
-            self.values[self.cells_done] = v;
-            self.cells_done += 1;
-            self.rows_done = self.cells_done / nx;
-            if clock.elapsed() >= budget {
-                break;
-            }
-        }
-    }
 }
 
 /// Display ranges for every natural parameter: around the MLE, wide enough to hold the start

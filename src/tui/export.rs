@@ -1,11 +1,25 @@
 //! Trajectory export: a new CSV file, never overwriting one that exists, written through a
 //! temporary file so an interrupted export leaves nothing half-written under the final name.
+//! Only the run loop calls [`write_new`] (answering an export effect); `App::update` never
+//! touches the disk.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::app::ArchivedRun;
+use crate::optim::fit::Record;
+
+/// One run's trajectory as the export writes it: a run set aside when the sample or model
+/// changed, or the current one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedRun {
+    /// What the run was (model, truth, m, seed).
+    pub label: String,
+    /// Its parameter names.
+    pub param_names: Vec<String>,
+    /// Its records.
+    pub history: Vec<Record>,
+}
 
 /// The CSV text: one row per iteration of every run, θ as `name=value;…`.
 #[must_use]

@@ -156,7 +156,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return matches!(key.code, KeyCode::Char('c' | 'C')).then_some(Action::Quit);
     }
-    BINDINGS.iter().find(|b| b.codes.contains(&key.code)).map(|b| b.action)
+    BINDINGS.iter().find(|b| b.codes.contains(&key.code)).map(|b| b.action.clone())
 }
 
 /// The help overlay's lines: (keys, description), merging each pair of bindings listed

@@ -9,8 +9,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Widget};
 
-use super::app::{App, Pane};
-use super::derived::Surface;
+use super::app::App;
+use super::jobs::Surface;
+use super::pane::Pane;
 use super::theme::Theme;
 use super::view::{labels, padded, pane_block};
 use crate::format::{axis as short, readable as fmt_num};

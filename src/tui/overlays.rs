@@ -7,8 +7,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::PickerItem;
 use super::keys::help_lines;
+use super::pane::PickerItem;
 use super::theme::Theme;
 use super::view::{centered, popup};
 

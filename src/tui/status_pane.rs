@@ -6,7 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Pane, boundary_label};
+use super::app::App;
+use super::pane::Pane;
+use super::run::boundary_label;
 use super::theme::Theme;
 use super::view::pane_block;
 use crate::format::readable as fmt_num;
@@ -29,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         },
         None => ("not converged".to_string(), theme.warn()),
     };
-    let truth = app.truth.as_ref().map_or_else(
+    let truth = app.session.truth.as_ref().map_or_else(
         || "data file".to_string(),
         |(k, _, p)| {
             format!("truth {k} {}", p.iter().map(|v| fmt_num(*v)).collect::<Vec<_>>().join(", "))
@@ -44,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::raw(format!(
                 " · {} · {} η={} · refused {}",
                 if app.running { "running" } else { "paused" },
-                app.settings.kind,
+                app.session.settings.kind,
                 fmt_num(run.fit.optimizer().step_size().unwrap_or(run.fit.settings().step_size)),
                 run.fit.refusals(),
             )),
@@ -65,9 +67,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             gradient.join(", "),
             fmt_num(cur.gradient_norm)
         )),
-        Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.seed)),
-        Line::from(format!("{} — {}", app.scenario.title, app.scenario.lesson.replace('\n', " "))),
+        Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.session.seed)),
+        Line::from(format!(
+            "{} — {}",
+            app.session.scenario.title,
+            app.session.scenario.lesson.replace('\n', " ")
+        )),
     ];
-    let block = pane_block(Pane::Status, app, theme, &app.scenario.name);
+    let block = pane_block(Pane::Status, app, theme, &app.session.scenario.name);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
 }

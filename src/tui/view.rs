@@ -6,7 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Overlay, Pane};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
+use super::pane::{Overlay, Pane};
 use super::theme::Theme;
 use super::{
     cross_entropy_pane, data_pane, likelihood_pane, overlays, status_pane, underflow_pane,

@@ -1,0 +1,182 @@
+//! Work the explorer does a bounded amount at a time, so that no key waits on it: the
+//! likelihood surface (a few grid cells a tick), the underflow trace of a new θ (a few
+//! thousand values a tick) and the Newton search for the MLE of a model without a closed
+//! form (a bounded number of steps). Each is measured in units of work, never in time, so
+//! the same actions give the same state on any machine.
+
+use crate::optim::fit::{Fit, StopReason, Stopping};
+use crate::optim::{OptimizerKind, Settings};
+use crate::stats::family::Family;
+use crate::stats::objective::Objective;
+use crate::stats::underflow::{TraceBuilder, UnderflowTrace};
+
+/// Likelihood-surface grid: columns × rows.
+pub const GRID_X: usize = 60;
+/// Likelihood-surface grid rows.
+pub const GRID_Y: usize = 30;
+/// Points along the one-parameter likelihood curve.
+const PROFILE_POINTS: usize = 160;
+/// The MLE search's stopping rules: Newton converges in a few steps on every family that
+/// has an interior maximum, and one whose supremum lies at the edge of its space (a t fitted
+/// to light-tailed data: df → ∞) stops at the boundary in about 20; 200 bounds any other.
+pub const MLE_STOPPING: Stopping = Stopping { max_steps: 200, tolerance: 1e-10 };
+
+/// The log-likelihood over one or two parameters, the others held at a base point.
+#[derive(Debug, Clone)]
+pub struct Surface {
+    /// Parameter index on the x axis.
+    pub px: usize,
+    /// Parameter index on the y axis (equal to `px` for a one-parameter profile).
+    pub py: usize,
+    /// x grid values (natural parameter).
+    pub xs: Vec<f64>,
+    /// y grid values.
+    pub ys: Vec<f64>,
+    /// ℓ at each grid point, row-major (row = y index); None until computed or where the
+    /// parameters are invalid.
+    pub values: Vec<Option<f64>>,
+    /// Whole rows computed so far.
+    pub rows_done: usize,
+    /// Grid points computed so far, row-major.
+    pub cells_done: usize,
+    /// The natural parameters the other coordinates are held at.
+    pub base: Vec<f64>,
+    /// The largest ℓ found on the grid.
+    pub best: f64,
+}
+
+impl Surface {
+    /// An empty grid around `centre`, spanning `half_width` in each chosen parameter.
+    #[must_use]
+    pub fn new(
+        family: &dyn Family,
+        base: &[f64],
+        (px, py): (usize, usize),
+        ranges: &[(f64, f64)],
+    ) -> Self {
+        let grid = |i: usize, n: usize| -> Vec<f64> {
+            let (lo, hi) = ranges[i];
+            (0..n).map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64).collect()
+        };
+        let one = px == py || family.dim() == 1;
+        let xs = grid(px, if one { PROFILE_POINTS } else { GRID_X });
+        let ys = if one { vec![0.0] } else { grid(py, GRID_Y) };
+        let values = vec![None; xs.len() * ys.len()];
+        Self {
+            px,
+            py: if one { px } else { py },
+            xs,
+            ys,
+            values,
+            rows_done: 0,
+            cells_done: 0,
+            base: base.to_vec(),
+            best: f64::NEG_INFINITY,
+        }
+    }
+
+    /// True for a one-parameter profile curve.
+    #[must_use]
+    pub fn is_profile(&self) -> bool {
+        self.ys.len() == 1
+    }
+
+    /// True once every row is computed.
+    #[must_use]
+    pub fn complete(&self) -> bool {
+        self.cells_done >= self.values.len()
+    }
+
+    /// Computes up to `cells` more grid points: on a family without sufficient statistics
+    /// each point is a pass over the data, so the work is counted point by point, not row by
+    /// row.
+    pub fn advance(&mut self, objective: &Objective<'_>, cells: usize) {
+        let nx = self.xs.len();
+        let mut nat = self.base.clone();
+        let end = self.values.len().min(self.cells_done.saturating_add(cells));
+        while self.cells_done < end {
+            let (r, c) = (self.cells_done / nx, self.cells_done % nx);
+            nat[self.px] = self.xs[c];
+            if !self.is_profile() {
+                nat[self.py] = self.ys[r];
+            }
+            let v = if objective.family.check(&nat).is_ok() {
+                let ll = objective.family.log_likelihood(&nat, objective.sample);
+                ll.is_finite().then_some(ll)
+            } else {
+                None
+            };
+            if let Some(v) = v {
+                self.best = self.best.max(v);
+            }
+            self.values[self.cells_done] = v;
+            self.cells_done += 1;
+            self.rows_done = self.cells_done / nx;
+        }
+    }
+}
+
+/// The underflow trace of a new θ, built a chunk at a time while the pane keeps showing the
+/// previous one.
+pub struct TraceJob {
+    builder: TraceBuilder,
+}
+
+impl TraceJob {
+    /// A trace of `nat` over a sample of `n` values, nothing computed yet.
+    #[must_use]
+    pub fn new(nat: &[f64], n: usize) -> Self {
+        Self { builder: TraceBuilder::new(nat, n) }
+    }
+
+    /// θ (natural) being traced.
+    #[must_use]
+    pub fn params(&self) -> &[f64] {
+        self.builder.params()
+    }
+
+    /// Traces up to `points` more values (at least one); true once the last is done.
+    pub fn advance(&mut self, objective: &Objective<'_>, points: usize) -> bool {
+        self.builder.advance(objective, points.max(1))
+    }
+
+    /// The finished trace.
+    #[must_use]
+    pub fn finish(self) -> UnderflowTrace {
+        self.builder.finish()
+    }
+}
+
+/// Newton's method from the family's moment estimates towards the MLE, for a model without a
+/// closed form: the same [`Fit`] and stopping rules as `mlex run`, bounded by steps (never by
+/// the clock, so it ends at the same θ on every machine).
+pub struct MleSearch {
+    fit: Fit,
+}
+
+/// Where the MLE search ended.
+pub struct MleFound {
+    /// θ (natural) where it stopped.
+    pub theta: Vec<f64>,
+    /// Why it stopped.
+    pub reason: StopReason,
+    /// The search, for naming a boundary it ran to.
+    pub fit: Fit,
+}
+
+impl MleSearch {
+    /// A search from the family's moment estimates.
+    #[must_use]
+    pub fn new(family: &dyn Family, objective: &Objective<'_>) -> Self {
+        let from = family.start(objective.sample);
+        let settings = Settings { kind: OptimizerKind::Newton, ..Settings::default() };
+        Self { fit: Fit::new(objective, &from, settings) }
+    }
+
+    /// Runs to a stopping rule: at most [`MLE_STOPPING`]'s step limit.
+    #[must_use]
+    pub fn finish(mut self, objective: &Objective<'_>) -> MleFound {
+        let reason = self.fit.run(objective, &MLE_STOPPING);
+        MleFound { theta: self.fit.current().natural.clone(), reason, fit: self.fit }
+    }
+}

@@ -100,7 +100,7 @@ pub fn curve(family: &dyn Family, nat: &[f64], (lo, hi): (f64, f64)) -> Vec<(f64
 }
 
 /// Display ranges for every natural parameter: around the MLE, wide enough to hold the start
-/// and several standard errors, clipped to the parameter space.
+/// and several standard errors, clipped to the parameter's declared domain.
 #[must_use]
 pub fn parameter_ranges(
     family: &dyn Family,
@@ -108,30 +108,16 @@ pub fn parameter_ranges(
     mle: &[f64],
     se: &[f64],
 ) -> Vec<(f64, f64)> {
+    let layout = family.layout();
     (0..mle.len())
         .map(|i| {
             let half = (1.25 * (start[i] - mle[i]).abs())
                 .max(5.0 * se[i])
                 .max(1e-6 * mle[i].abs().max(1.0));
-            let (mut lo, mut hi) = (mle[i] - half, mle[i] + half);
-            // Probe the parameter space: a scale refuses −1, a probability refuses 1.
-            if family.check(&with(mle, i, -1.0)).is_err() {
-                lo = lo.max(mle[i] * 0.02);
-            }
-            if family.check(&with(mle, i, 1.0)).is_err() && family.check(&with(mle, i, 0.5)).is_ok()
-            {
-                lo = lo.max(1e-3);
-                hi = hi.min(1.0 - 1e-3);
-            }
-            (lo, hi)
+            let range = (mle[i] - half, mle[i] + half);
+            layout.entry(i).map_or(range, |(spec, _)| spec.clip_range(range, mle[i]))
         })
         .collect()
-}
-
-fn with(base: &[f64], i: usize, v: f64) -> Vec<f64> {
-    let mut out = base.to_vec();
-    out[i] = v;
-    out
 }
 
 /// Standard errors of the natural parameters at θ from the free-coordinate Hessian of ℓ/m:

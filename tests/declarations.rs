@@ -43,8 +43,9 @@ fn free_coordinates_are_the_textbook_maps() {
     for (family, nat) in catalogue() {
         let free = family.to_free(&nat);
         let layout = family.layout();
-        let mut at = 0;
-        for spec in layout.specs {
+        // Only categorical has a simplex, and it is its one parameter, so entry i of the
+        // declaration is natural entry i.
+        for (at, spec) in layout.specs.iter().enumerate() {
             match spec.domain {
                 Domain::Real => assert_eq!(free[at], nat[at]),
                 Domain::Positive => assert!((free[at] - nat[at].ln()).abs() <= 1e-15),
@@ -56,7 +57,6 @@ fn free_coordinates_are_the_textbook_maps() {
                     }
                 }
             }
-            at += 1;
         }
         let back = family.to_natural(&free);
         for (a, b) in back.iter().zip(&nat) {

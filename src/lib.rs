@@ -14,3 +14,4 @@ pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod tui;
+pub mod words;

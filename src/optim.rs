@@ -124,15 +124,6 @@ pub enum Refusal {
     Decrease,
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::NonFinite => "the step would give a non-finite value",
-            Self::Decrease => "the step would lower the log-likelihood",
-        })
-    }
-}
-
 /// What one call to [`Optimizer::step`] did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {

@@ -7,7 +7,6 @@ use std::time::Instant;
 use crate::data::{DataFile, read_data};
 use crate::error::InputError;
 use crate::format::exact as short;
-use crate::optim::boundary;
 use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::{BoundaryReport, DataReport, Report, Timing, TrajectoryRow, TruthReport};
@@ -18,6 +17,7 @@ use crate::stats::objective::{Model as _, Objective};
 use crate::stats::rng::seeded;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::first_hits;
+use crate::words;
 
 mod finite;
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
@@ -241,7 +241,7 @@ fn boundary_report(family: &dyn Family, fit: &Fit, reason: StopReason) -> Option
         serde_json::Value::from(limit.value)
     };
     Some(BoundaryReport {
-        message: boundary::describe(&limit, gap),
+        message: words::boundary(&limit, gap),
         parameter: limit.parameter,
         limit: value,
         gap,
@@ -279,7 +279,7 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let clock = Instant::now();
     let sample = Sample::new(values);
     if let Some(why) = family.degenerate(&sample) {
-        return Err(in_file(why));
+        return Err(in_file(words::degenerate(family.kind(), &why)));
     }
     let start = start_point(family.as_ref(), &sample, req.start.as_ref()).map_err(|e| match e {
         StartError::Given(e) => InputError::new(e).field("--start"),
@@ -391,7 +391,7 @@ pub fn prepare_with(
     let clock = Instant::now();
     let sample = Sample::new(values);
     if let Some(why) = model.degenerate(&sample) {
-        return Err(scenario_err(why).field("model.family"));
+        return Err(scenario_err(words::degenerate(model.kind(), &why)).field("model.family"));
     }
     let start =
         start_point(model.as_ref(), &sample, scenario.start.as_ref()).map_err(|e| match e {

@@ -187,6 +187,6 @@ fn newton_takes_a_handful_of_the_steps_gradient_ascent_needs() {
 #[test]
 fn adam_fits_the_weibull() {
     let r = run("lifetimes-weibull");
-    assert!(r.converged, "{}", r.stop_reason);
+    assert!(r.converged, "{}", r.stop_reason.name());
     assert!((param(&r, "shape") - 2.0).abs() < 0.3);
 }

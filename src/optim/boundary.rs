@@ -38,8 +38,6 @@ pub const STEADY: f64 = 0.9;
 /// on a log scale): a coordinate crawling by tiny steps is not running anywhere.
 pub const MIN_TRAVEL: f64 = 1.0;
 
-use crate::stats::family::Limit;
-
 /// One accepted point: free coordinates and ℓ/m.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -103,33 +101,6 @@ fn runs(steps: &[Vec<f64>], i: usize) -> bool {
         (sizes[..half].iter().sum(), sizes[sizes.len() - half..].iter().sum());
     let travel: f64 = sizes.iter().sum();
     same_way && largest && no_collapse && late >= STEADY * early && travel >= MIN_TRAVEL
-}
-
-/// One line for people: which parameter runs where, what that limit is, and how close ℓ is.
-#[must_use]
-pub fn describe(limit: &Limit, remaining: f64) -> String {
-    let meaning = limit.meaning.map(|m| format!(" ({m})")).unwrap_or_default();
-    format!(
-        "{}: the supremum of ℓ is at the boundary of the parameter space{meaning}, where no θ \
-         attains it; ℓ/m is within {remaining:.1e} of it",
-        label(limit),
-    )
-}
-
-/// Which parameter goes where, e.g. "df → ∞".
-#[must_use]
-pub fn label(limit: &Limit) -> String {
-    format!("{} → {}", limit.parameter, limit_text(limit.value))
-}
-
-/// ∞, −∞ or the number.
-#[must_use]
-pub fn limit_text(value: f64) -> String {
-    if value.is_infinite() {
-        if value > 0.0 { "∞".into() } else { "−∞".into() }
-    } else {
-        crate::format::exact(value)
-    }
 }
 
 #[cfg(test)]

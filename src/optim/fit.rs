@@ -3,8 +3,6 @@
 //! the steps. The caller owns the loop: the TUI steps on keys, the headless runner calls
 //! [`Fit::run`].
 
-use std::fmt;
-
 use serde::{Serialize, Serializer};
 
 use super::boundary::{self, Point, Runaway};
@@ -85,22 +83,6 @@ impl StopReason {
 impl Serialize for StopReason {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
-    }
-}
-
-impl fmt::Display for StopReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::GradientTolerance => "converged: gradient norm within tolerance",
-            Self::Kink => "converged: at a kink of the likelihood, the smooth part's gradient within tolerance",
-            Self::NoAscent => "converged: no step of any size increases the log-likelihood",
-            Self::Stationary => "converged: θ no longer improves at f64 precision",
-            Self::Boundary { .. } => {
-                "not converged: θ runs to the boundary of the parameter space, where ℓ has its \
-                 supremum (reached within tolerance) and no maximum"
-            }
-            Self::StepLimit => "not converged: step limit reached",
-        })
     }
 }
 

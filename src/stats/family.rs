@@ -190,6 +190,48 @@ impl Shape {
     }
 }
 
+/// Why a sample has no maximum-likelihood estimate inside a family's parameter space; the
+/// words are the edges' (the words module).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Degenerate {
+    /// Every value is `value`: the maximum-likelihood scale is 0.
+    NoSpread {
+        /// Sample size.
+        values: usize,
+        /// The one value.
+        value: f64,
+    },
+    /// Fewer values than the parameters need (a mixture component would collapse onto a
+    /// point, where the likelihood is unbounded).
+    TooFew {
+        /// Sample size.
+        values: usize,
+        /// Parameters to fit.
+        needed: usize,
+    },
+    /// Every value is the one category `category`: its probability's estimate is 1.
+    OneCategory {
+        /// Sample size.
+        values: usize,
+        /// The category.
+        category: f64,
+    },
+    /// Every value is `value`, so the estimate of `parameter` is `estimate`, outside the
+    /// parameter space (0 or 1 for a probability, 0 or ∞ for a rate).
+    Outside {
+        /// Sample size.
+        values: usize,
+        /// Whether the values are counts (for the words).
+        counts: bool,
+        /// The one value.
+        value: f64,
+        /// The parameter whose estimate leaves the space.
+        parameter: &'static str,
+        /// Its estimate.
+        estimate: f64,
+    },
+}
+
 /// Where a parameter goes when θ runs to the boundary of the parameter space.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limit {
@@ -331,17 +373,9 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
 
     /// Why the MLE would sit on the boundary of the parameter space for this sample (all
     /// values equal, say), or None when an interior MLE exists.
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
-        (st.min == st.max).then(|| {
-            format!(
-                "all {} values equal {}: the maximum-likelihood scale is 0, so {} cannot be fitted \
-                 (the data need some spread)",
-                sample.len(),
-                crate::format::exact(st.min),
-                self.kind()
-            )
-        })
+        (st.min == st.max).then_some(Degenerate::NoSpread { values: sample.len(), value: st.min })
     }
 
     /// Entropy in nats (differential for continuous families).

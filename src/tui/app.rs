@@ -14,12 +14,12 @@ use super::session::{Loaded, Session};
 use crate::error::InputError;
 use crate::format::readable as fmt_num;
 use crate::optim::OptimizerKind;
-use crate::optim::boundary;
 use crate::optim::fit::{Event, Fit, Record, StopReason};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{FamilyKind, Shape};
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
+use crate::words;
 
 /// While running, the underflow trace (a pass over the data) is restarted at most once in
 /// this many ticks (about a quarter of a second at the loop's 16 ms frames), and only once
@@ -275,11 +275,11 @@ impl App {
     #[must_use]
     pub fn stop_text(&self, reason: StopReason) -> String {
         let StopReason::Boundary { coordinate, increasing } = reason else {
-            return reason.to_string();
+            return words::stop(reason).to_string();
         };
         let fit = &self.run.fit;
         let limit = self.run.model.boundary_limit(&fit.current().free, coordinate, increasing);
-        boundary::describe(&limit, fit.runaway().map_or(f64::NAN, |r| r.remaining))
+        words::boundary(&limit, fit.runaway().map_or(f64::NAN, |r| r.remaining))
     }
 
     /// One tick's work: `work.steps` optimiser steps while running, then the pending trace,
@@ -512,7 +512,11 @@ fn fits(kind: FamilyKind, sample: &Sample) -> bool {
 fn describe(record: &Record) -> String {
     match record.event {
         Event::Refused(reason) => {
-            format!("step refused: {reason}; step size halved to {}", fmt_num(record.step_size))
+            format!(
+                "step refused: {}; step size halved to {}",
+                words::refusal(reason),
+                fmt_num(record.step_size)
+            )
         }
         Event::NoAscent => {
             "no step of any size increases ℓ: θ is a maximum to f64 precision".into()

@@ -5,7 +5,6 @@
 use super::derived::{DataView, curve, parameter_ranges, standard_errors};
 use super::jobs::{MleSearch, Surface, TraceJob};
 use crate::error::InputError;
-use crate::optim::boundary;
 use crate::optim::fit::{Fit, StopReason};
 use crate::runner::{Prepared, prepare_with};
 use crate::scenario::Scenario;
@@ -16,6 +15,7 @@ use crate::stats::information::{
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::{UnderflowTrace, trace};
+use crate::words;
 
 /// Everything derived from one sample and model.
 pub struct Run {
@@ -267,5 +267,5 @@ impl Run {
 pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Option<String> {
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
     let limit = model.boundary_limit(&fit.current().free, coordinate, increasing);
-    Some(boundary::label(&limit))
+    Some(words::limit_label(&limit))
 }

@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Family, Last, Set};
+use crate::stats::family::{CHECKED, Degenerate, Family, Last, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -62,16 +62,14 @@ impl Family for Bernoulli {
         vec![0.5]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
-        (st.min == st.max).then(|| {
-            format!(
-                "all {} values are {}: the maximum-likelihood p is {}, outside bernoulli's \
-                 parameter space (0 < p < 1)",
-                sample.len(),
-                st.min,
-                st.min
-            )
+        (st.min == st.max).then_some(Degenerate::Outside {
+            values: sample.len(),
+            counts: false,
+            value: st.min,
+            parameter: "p",
+            estimate: st.min,
         })
     }
 

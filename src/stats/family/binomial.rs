@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_binomial;
 
-use crate::stats::family::{CHECKED, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
+use crate::stats::family::{CHECKED, Degenerate, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -100,17 +100,15 @@ impl Family for Binomial {
         vec![0.5]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
         let n = self.trials as f64;
-        ((st.max == 0.0) || (st.min == n)).then(|| {
-            format!(
-                "all {} values are {}: the maximum-likelihood p is {}, outside binomial's \
-                 parameter space (0 < p < 1)",
-                sample.len(),
-                st.min,
-                st.min / n
-            )
+        ((st.max == 0.0) || (st.min == n)).then_some(Degenerate::Outside {
+            values: sample.len(),
+            counts: false,
+            value: st.min,
+            parameter: "p",
+            estimate: st.min / n,
         })
     }
 

@@ -5,7 +5,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
+use crate::stats::family::{CHECKED, Degenerate, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -97,16 +97,10 @@ impl Family for Categorical {
         vec![1.0 / self.k as f64; self.k]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
-        (st.min == st.max).then(|| {
-            format!(
-                "all {} values are category {}: its maximum-likelihood probability is 1, on the \
-                 boundary of categorical's parameter space",
-                sample.len(),
-                st.min
-            )
-        })
+        (st.min == st.max)
+            .then_some(Degenerate::OneCategory { values: sample.len(), category: st.min })
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

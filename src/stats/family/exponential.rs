@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Family, Set};
+use crate::stats::family::{CHECKED, Degenerate, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -46,13 +46,13 @@ impl Family for Exponential {
         vec![1.0 / sample.stats().x.mean]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
-        (sample.stats().max == 0.0).then(|| {
-            format!(
-                "all {} values are 0: the maximum-likelihood rate is infinite, so exponential \
-                 cannot be fitted",
-                sample.len()
-            )
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
+        (sample.stats().max == 0.0).then_some(Degenerate::Outside {
+            values: sample.len(),
+            counts: false,
+            value: 0.0,
+            parameter: "rate",
+            estimate: f64::INFINITY,
         })
     }
 

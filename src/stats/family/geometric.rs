@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Family, Last, Set, pmf_walk};
+use crate::stats::family::{CHECKED, Degenerate, Family, Last, Set, pmf_walk};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -64,13 +64,13 @@ impl Family for Geometric {
         vec![0.5]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
-        (sample.stats().max == 1.0).then(|| {
-            format!(
-                "all {} values are 1: the maximum-likelihood p is 1, outside geometric's \
-                 parameter space (0 < p < 1)",
-                sample.len()
-            )
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
+        (sample.stats().max == 1.0).then_some(Degenerate::Outside {
+            values: sample.len(),
+            counts: false,
+            value: 1.0,
+            parameter: "p",
+            estimate: 1.0,
         })
     }
 

@@ -8,7 +8,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{CHECKED, Family, Set, logistic};
+use crate::stats::family::{CHECKED, Degenerate, Family, Set, logistic};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -122,22 +122,12 @@ impl Family for NormalMixture {
         vec![0.5, mu1, s1, mu2, s2]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
         if st.min == st.max {
-            return Some(format!(
-                "all {} values equal {}: a normal mixture needs spread in the data",
-                sample.len(),
-                st.min
-            ));
+            return Some(Degenerate::NoSpread { values: sample.len(), value: st.min });
         }
-        (sample.len() < 5).then(|| {
-            format!(
-                "{} values cannot fit 5 mixture parameters: a component would collapse onto a \
-                 single point (unbounded likelihood)",
-                sample.len()
-            )
-        })
+        (sample.len() < 5).then_some(Degenerate::TooFew { values: sample.len(), needed: 5 })
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

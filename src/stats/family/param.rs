@@ -10,7 +10,6 @@
 //! parameter space and Newton's Hessian has no redundant direction.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde_json::{Map, Value};
 
@@ -216,43 +215,7 @@ impl ParamError {
     }
 }
 
-impl fmt::Display for ParamError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::format::exact;
-        let name = match self.index {
-            Some(j) => format!("{}[{j}]", self.parameter),
-            None => self.parameter.clone(),
-        };
-        let v = exact(self.value);
-        match &self.fault {
-            Fault::NotFinite => write!(f, "{name} must be a finite number, got {v}"),
-            Fault::NotPositive => write!(f, "{name} must be a finite number > 0, got {v}"),
-            Fault::NotProbability => write!(f, "{name} must lie strictly between 0 and 1, got {v}"),
-            Fault::Below(lo) => write!(f, "{name} must be at least {}, got {v}", exact(*lo)),
-            Fault::Above(hi) => write!(f, "{name} must be at most {hi:e}, got {v}"),
-            Fault::Range(lo, hi) => {
-                write!(f, "{name} must be a whole number from {lo} to {hi}, got {v}")
-            }
-            Fault::Count(k) => write!(f, "{name} must list {k} probabilities, got {v}"),
-            Fault::Sum => write!(f, "the probabilities {name} must sum to 1, they sum to {v}"),
-            Fault::Unknown(known) => write!(
-                f,
-                "{} has no parameter '{name}' (its parameters: {})",
-                self.family,
-                known.join(", ")
-            ),
-            Fault::Missing(known) => {
-                write!(f, "{} needs '{name}' (its parameters: {})", self.family, known.join(", "))
-            }
-            Fault::NotScalar => write!(f, "{name} must be one number"),
-            Fault::NotList => {
-                write!(f, "{name} must be a list of probabilities, one per category, summing to 1")
-            }
-            Fault::Fixed(n) => write!(f, "{name} is fixed at {n} for this {}", self.family),
-        }
-    }
-}
-
+/// Its words are the edges' (the words module), where its `Display` lives.
 impl std::error::Error for ParamError {}
 
 /// A parameter value as written in a scenario file or on the command line.

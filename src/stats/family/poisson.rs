@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_factorial;
 
-use crate::stats::family::{CHECKED, Family, Last, Set, pmf_walk, table_entropy};
+use crate::stats::family::{CHECKED, Degenerate, Family, Last, Set, pmf_walk, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -73,13 +73,13 @@ impl Family for Poisson {
         vec![sample.stats().x.mean.max(1e-3)]
     }
 
-    fn degenerate(&self, sample: &Sample) -> Option<String> {
-        (sample.stats().max == 0.0).then(|| {
-            format!(
-                "all {} counts are 0: the maximum-likelihood lambda is 0, outside poisson's \
-                 parameter space (lambda > 0)",
-                sample.len()
-            )
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
+        (sample.stats().max == 0.0).then_some(Degenerate::Outside {
+            values: sample.len(),
+            counts: true,
+            value: 0.0,
+            parameter: "lambda",
+            estimate: 0.0,
         })
     }
 

@@ -1,0 +1,145 @@
+//! The sentences every output shares: what a stop reason, a refused step, a run to the
+//! boundary and a sample without an interior maximum mean, in words. The engine returns the
+//! typed values ([`StopReason`], [`Refusal`], [`Limit`], [`Degenerate`]); the report, the
+//! command line and the explorer call here to say them, so no sentence is built inside the
+//! engine and all outputs say the same thing the same way.
+
+use std::fmt;
+
+use crate::format::exact;
+use crate::optim::Refusal;
+use crate::optim::fit::StopReason;
+use crate::stats::family::{Degenerate, Domain, FamilyKind, Fault, Limit, ParamError};
+
+/// Why a stop is, or is not, convergence.
+#[must_use]
+pub fn stop(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::GradientTolerance => "converged: gradient norm within tolerance",
+        StopReason::Kink => {
+            "converged: at a kink of the likelihood, the smooth part's gradient within tolerance"
+        }
+        StopReason::NoAscent => "converged: no step of any size increases the log-likelihood",
+        StopReason::Stationary => "converged: θ no longer improves at f64 precision",
+        StopReason::Boundary { .. } => {
+            "not converged: θ runs to the boundary of the parameter space, where ℓ has its \
+             supremum (reached within tolerance) and no maximum"
+        }
+        StopReason::StepLimit => "not converged: step limit reached",
+    }
+}
+
+/// Why a step was refused.
+#[must_use]
+pub fn refusal(reason: Refusal) -> &'static str {
+    match reason {
+        Refusal::NonFinite => "the step would give a non-finite value",
+        Refusal::Decrease => "the step would lower the log-likelihood",
+    }
+}
+
+/// One line for people: which parameter runs where, what that limit is, and how close ℓ is.
+#[must_use]
+pub fn boundary(limit: &Limit, remaining: f64) -> String {
+    let meaning = limit.meaning.map(|m| format!(" ({m})")).unwrap_or_default();
+    format!(
+        "{}: the supremum of ℓ is at the boundary of the parameter space{meaning}, where no θ \
+         attains it; ℓ/m is within {remaining:.1e} of it",
+        limit_label(limit),
+    )
+}
+
+/// Which parameter goes where, e.g. "df → ∞".
+#[must_use]
+pub fn limit_label(limit: &Limit) -> String {
+    format!("{} → {}", limit.parameter, limit_value(limit.value))
+}
+
+/// ∞, −∞ or the number.
+#[must_use]
+pub fn limit_value(value: f64) -> String {
+    if value.is_infinite() {
+        if value > 0.0 { "∞".into() } else { "−∞".into() }
+    } else {
+        exact(value)
+    }
+}
+
+/// Why a sample has no maximum-likelihood estimate inside `kind`'s parameter space.
+#[must_use]
+pub fn degenerate(kind: FamilyKind, why: &Degenerate) -> String {
+    match *why {
+        Degenerate::NoSpread { values, value } => format!(
+            "all {values} values equal {}: the maximum-likelihood scale is 0, so {kind} cannot \
+             be fitted (the data need some spread)",
+            exact(value)
+        ),
+        Degenerate::TooFew { values, needed } => format!(
+            "{values} values cannot fit {needed} mixture parameters: a component would collapse \
+             onto a single point (unbounded likelihood)"
+        ),
+        Degenerate::OneCategory { values, category } => format!(
+            "all {values} values are category {category}: its maximum-likelihood probability is \
+             1, on the boundary of {kind}'s parameter space"
+        ),
+        Degenerate::Outside { values, counts, value, parameter, estimate } => {
+            let noun = if counts { "counts" } else { "values" };
+            if estimate.is_infinite() {
+                return format!(
+                    "all {values} {noun} are {}: the maximum-likelihood {parameter} is infinite, \
+                     so {kind} cannot be fitted",
+                    exact(value)
+                );
+            }
+            let domain = kind.params().iter().find(|p| p.name == parameter).map(|p| p.domain);
+            let space = match domain {
+                Some(Domain::Probability) => format!(" (0 < {parameter} < 1)"),
+                Some(Domain::Positive) => format!(" ({parameter} > 0)"),
+                _ => String::new(),
+            };
+            format!(
+                "all {values} {noun} are {}: the maximum-likelihood {parameter} is {}, outside \
+                 {kind}'s parameter space{space}",
+                exact(value),
+                exact(estimate)
+            )
+        }
+    }
+}
+
+/// A parameter that is not allowed, as the command line and scenario loader say it.
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.index {
+            Some(j) => format!("{}[{j}]", self.parameter),
+            None => self.parameter.clone(),
+        };
+        let v = exact(self.value);
+        match &self.fault {
+            Fault::NotFinite => write!(f, "{name} must be a finite number, got {v}"),
+            Fault::NotPositive => write!(f, "{name} must be a finite number > 0, got {v}"),
+            Fault::NotProbability => write!(f, "{name} must lie strictly between 0 and 1, got {v}"),
+            Fault::Below(lo) => write!(f, "{name} must be at least {}, got {v}", exact(*lo)),
+            Fault::Above(hi) => write!(f, "{name} must be at most {hi:e}, got {v}"),
+            Fault::Range(lo, hi) => {
+                write!(f, "{name} must be a whole number from {lo} to {hi}, got {v}")
+            }
+            Fault::Count(k) => write!(f, "{name} must list {k} probabilities, got {v}"),
+            Fault::Sum => write!(f, "the probabilities {name} must sum to 1, they sum to {v}"),
+            Fault::Unknown(known) => write!(
+                f,
+                "{} has no parameter '{name}' (its parameters: {})",
+                self.family,
+                known.join(", ")
+            ),
+            Fault::Missing(known) => {
+                write!(f, "{} needs '{name}' (its parameters: {})", self.family, known.join(", "))
+            }
+            Fault::NotScalar => write!(f, "{name} must be one number"),
+            Fault::NotList => {
+                write!(f, "{name} must be a list of probabilities, one per category, summing to 1")
+            }
+            Fault::Fixed(n) => write!(f, "{name} is fixed at {n} for this {}", self.family),
+        }
+    }
+}

@@ -93,6 +93,19 @@ struct ClosedForm {
     step_size: f64,
 }
 
+impl ClosedForm {
+    fn new(
+        family: Box<dyn Family>,
+        xs: Vec<f64>,
+        mle: Vec<f64>,
+        scale: Vec<f64>,
+        start: Vec<f64>,
+        step_size: f64,
+    ) -> Self {
+        Self { family, sample: Sample::new(xs), mle, scale, start, step_size }
+    }
+}
+
 fn build(kind: FamilyKind, shape: Shape) -> Box<dyn Family> {
     kind.build(shape)
 }
@@ -110,39 +123,25 @@ fn closed_form_cases() -> Vec<ClosedForm> {
     let family = build(FamilyKind::Normal, shape);
     let xs = draw(family.as_ref(), &[2.0, 1.5], 1);
     let (m, s) = mean_sd(&xs);
-    cases.push(ClosedForm {
-        mle: vec![m, s],
-        scale: vec![s, s],
-        start: vec![m + 3.0 * s, 4.0 * s],
-        step_size: 0.4,
+    cases.push(ClosedForm::new(
         family,
-        sample: Sample::new(xs),
-    });
+        xs,
+        vec![m, s],
+        vec![s, s],
+        vec![m + 3.0 * s, 4.0 * s],
+        0.4,
+    ));
 
     let family = build(FamilyKind::Exponential, shape);
     let xs = draw(family.as_ref(), &[2.0], 2);
     let rate = 1.0 / mean(&xs);
-    cases.push(ClosedForm {
-        mle: vec![rate],
-        scale: vec![rate],
-        start: vec![0.2 * rate],
-        step_size: 0.5,
-        family,
-        sample: Sample::new(xs),
-    });
+    cases.push(ClosedForm::new(family, xs, vec![rate], vec![rate], vec![0.2 * rate], 0.5));
 
     let family = build(FamilyKind::LogNormal, shape);
     let xs = draw(family.as_ref(), &[0.5, 0.8], 3);
     let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
     let (m, s) = mean_sd(&logs);
-    cases.push(ClosedForm {
-        mle: vec![m, s],
-        scale: vec![s, s],
-        start: vec![m - 2.0, 3.0 * s],
-        step_size: 0.4,
-        family,
-        sample: Sample::new(xs),
-    });
+    cases.push(ClosedForm::new(family, xs, vec![m, s], vec![s, s], vec![m - 2.0, 3.0 * s], 0.4));
 
     let family = build(FamilyKind::Laplace, shape);
     let xs = draw(family.as_ref(), &[1.0, 0.7], 4);
@@ -150,63 +149,35 @@ fn closed_form_cases() -> Vec<ClosedForm> {
     sorted.sort_by(f64::total_cmp);
     let median = sorted[N / 2];
     let mad = xs.iter().map(|x| (x - median).abs()).sum::<f64>() / N as f64;
-    cases.push(ClosedForm {
-        mle: vec![median, mad],
-        scale: vec![mad, mad],
-        start: vec![median + 2.0, 3.0 * mad],
-        step_size: 0.5,
+    cases.push(ClosedForm::new(
         family,
-        sample: Sample::new(xs),
-    });
+        xs,
+        vec![median, mad],
+        vec![mad, mad],
+        vec![median + 2.0, 3.0 * mad],
+        0.5,
+    ));
 
     let family = build(FamilyKind::Bernoulli, shape);
     let xs = draw(family.as_ref(), &[0.3], 5);
     let p = mean(&xs);
-    cases.push(ClosedForm {
-        mle: vec![p],
-        scale: vec![p],
-        start: vec![0.8],
-        step_size: 1.0,
-        family,
-        sample: Sample::new(xs),
-    });
+    cases.push(ClosedForm::new(family, xs, vec![p], vec![p], vec![0.8], 1.0));
 
     let trials = 20;
     let family = build(FamilyKind::Binomial, Shape::fixed(trials));
     let xs = draw(family.as_ref(), &[0.35], 6);
     let p = mean(&xs) / trials as f64;
-    cases.push(ClosedForm {
-        mle: vec![p],
-        scale: vec![p],
-        start: vec![0.8],
-        step_size: 0.2,
-        family,
-        sample: Sample::new(xs),
-    });
+    cases.push(ClosedForm::new(family, xs, vec![p], vec![p], vec![0.8], 0.2));
 
     let family = build(FamilyKind::Geometric, shape);
     let xs = draw(family.as_ref(), &[0.25], 7);
     let p = 1.0 / mean(&xs);
-    cases.push(ClosedForm {
-        mle: vec![p],
-        scale: vec![p],
-        start: vec![0.8],
-        step_size: 1.0,
-        family,
-        sample: Sample::new(xs),
-    });
+    cases.push(ClosedForm::new(family, xs, vec![p], vec![p], vec![0.8], 1.0));
 
     let family = build(FamilyKind::Poisson, shape);
     let xs = draw(family.as_ref(), &[4.2], 8);
     let lambda = mean(&xs);
-    cases.push(ClosedForm {
-        mle: vec![lambda],
-        scale: vec![lambda],
-        start: vec![0.5],
-        step_size: 0.2,
-        family,
-        sample: Sample::new(xs),
-    });
+    cases.push(ClosedForm::new(family, xs, vec![lambda], vec![lambda], vec![0.5], 0.2));
 
     let k = 4;
     let family = build(FamilyKind::Categorical, Shape::fixed(k as u64));

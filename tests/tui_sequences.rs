@@ -15,6 +15,7 @@ use mlex::scenario::PRESETS;
 use mlex::tui::action::{Action, Work};
 use mlex::tui::app::App;
 use mlex::tui::effect::apply;
+use mlex::tui::keys::BINDINGS;
 use mlex::tui::pane::Overlay;
 use mlex::tui::{run_loop, view};
 use proptest::prelude::*;
@@ -96,6 +97,13 @@ fn user_actions() -> Vec<Action> {
         }
     }
     all
+}
+
+#[test]
+fn every_user_action_has_a_key() {
+    for a in user_actions() {
+        assert!(BINDINGS.iter().any(|b| b.action == a), "{a:?} has no key");
+    }
 }
 
 /// How hard the run is pushed.

@@ -10,10 +10,9 @@ use mlex::optim::fit::Record;
 use mlex::scenario::{self, PRESETS, Source};
 use mlex::tui::action::{Action, Work};
 use mlex::tui::app::App;
-use mlex::tui::effect::Effect;
+use mlex::tui::effect::{self, Effect};
 use mlex::tui::export;
 use mlex::tui::pane::{Overlay, PickerItem};
-use mlex::tui::session::Loaded;
 
 /// The test's stand-in for the loop's I/O: presets come from the binary, exports go to
 /// memory.
@@ -35,13 +34,8 @@ impl World {
                     })
                     .collect(),
             ),
-            Effect::LoadScenario(name) => {
-                let result = scenario::load(&name)
-                    .and_then(Loaded::read)
-                    .map(Box::new)
-                    .map_err(|e| e.to_string());
-                Action::Loaded { name, result }
-            }
+            // Loading reads the preset or file as the loop would.
+            load @ Effect::LoadScenario(_) => effect::perform(load),
             Effect::Export { dir, scenario, runs } => {
                 let path = dir.join(format!("mlex-{scenario}-{}.csv", self.exports.len() + 1));
                 self.exports.push((path.clone(), export::csv(&runs)));

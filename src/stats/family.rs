@@ -232,6 +232,27 @@ pub enum Degenerate {
     },
 }
 
+impl Degenerate {
+    /// Every value of `sample` is the same, so the estimate of `parameter` is `estimate`,
+    /// outside the parameter space.
+    #[must_use]
+    pub fn outside(sample: &Sample, parameter: &'static str, estimate: f64) -> Self {
+        let (values, value) = (sample.len(), sample.stats().min);
+        Self::Outside { values, counts: false, value, parameter, estimate }
+    }
+
+    /// The same, saying the values are counts.
+    #[must_use]
+    pub fn counts(self) -> Self {
+        match self {
+            Self::Outside { values, value, parameter, estimate, .. } => {
+                Self::Outside { values, counts: true, value, parameter, estimate }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Where a parameter goes when θ runs to the boundary of the parameter space.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limit {

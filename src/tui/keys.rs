@@ -171,40 +171,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_action_but_tick_and_resize_has_a_key() {
-        use Action::*;
-        let all = [
-            Step,
-            ToggleRun,
-            StepSizeUp,
-            StepSizeDown,
-            SampleSizeUp,
-            SampleSizeDown,
-            NewSeed,
-            CycleOptimizer,
-            CycleModel,
-            CycleTruth,
-            ResetTheta,
-            JumpToMle,
-            OpenPicker,
-            FocusNext,
-            FocusPrev,
-            ToggleZoom,
-            Export,
-            ToggleHelp,
-            Up,
-            Down,
-            Left,
-            Right,
-            Back,
-            Quit,
-        ];
-        for a in all {
-            assert!(BINDINGS.iter().any(|b| b.action == a), "{a:?} has no key");
-        }
-    }
-
-    #[test]
     fn no_key_is_bound_twice() {
         let mut seen = Vec::new();
         for b in BINDINGS {

@@ -64,13 +64,7 @@ impl Family for Bernoulli {
 
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
-        (st.min == st.max).then_some(Degenerate::Outside {
-            values: sample.len(),
-            counts: false,
-            value: st.min,
-            parameter: "p",
-            estimate: st.min,
-        })
+        (st.min == st.max).then(|| Degenerate::outside(sample, "p", st.min))
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

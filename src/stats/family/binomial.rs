@@ -103,13 +103,7 @@ impl Family for Binomial {
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
         let st = sample.stats();
         let n = self.trials as f64;
-        ((st.max == 0.0) || (st.min == n)).then_some(Degenerate::Outside {
-            values: sample.len(),
-            counts: false,
-            value: st.min,
-            parameter: "p",
-            estimate: st.min / n,
-        })
+        ((st.max == 0.0) || (st.min == n)).then(|| Degenerate::outside(sample, "p", st.min / n))
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

@@ -47,13 +47,7 @@ impl Family for Exponential {
     }
 
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
-        (sample.stats().max == 0.0).then_some(Degenerate::Outside {
-            values: sample.len(),
-            counts: false,
-            value: 0.0,
-            parameter: "rate",
-            estimate: f64::INFINITY,
-        })
+        (sample.stats().max == 0.0).then(|| Degenerate::outside(sample, "rate", f64::INFINITY))
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

@@ -65,13 +65,7 @@ impl Family for Geometric {
     }
 
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
-        (sample.stats().max == 1.0).then_some(Degenerate::Outside {
-            values: sample.len(),
-            counts: false,
-            value: 1.0,
-            parameter: "p",
-            estimate: 1.0,
-        })
+        (sample.stats().max == 1.0).then(|| Degenerate::outside(sample, "p", 1.0))
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

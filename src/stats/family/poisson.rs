@@ -74,13 +74,7 @@ impl Family for Poisson {
     }
 
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
-        (sample.stats().max == 0.0).then_some(Degenerate::Outside {
-            values: sample.len(),
-            counts: true,
-            value: 0.0,
-            parameter: "lambda",
-            estimate: 0.0,
-        })
+        (sample.stats().max == 0.0).then(|| Degenerate::outside(sample, "lambda", 0.0).counts())
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

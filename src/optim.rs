@@ -15,6 +15,7 @@ mod gradient_ascent;
 pub mod linalg;
 mod momentum;
 mod newton;
+pub mod verify;
 
 use std::fmt;
 

@@ -26,6 +26,26 @@ pub fn stop(reason: StopReason) -> &'static str {
              supremum (reached within tolerance) and no maximum"
         }
         StopReason::StepLimit => "not converged: step limit reached",
+        StopReason::Decrement => {
+            "converged: at the step limit, a verified maximum (a Newton step would gain at most \
+             the tolerance)"
+        }
+        StopReason::Saddle => {
+            "not converged: the gradient vanishes but the curvature is not negative definite: a \
+             saddle point or a flat direction, not a maximum"
+        }
+        StopReason::Flat => {
+            "not converged: the gradient is within tolerance but the curvature is flatter still; \
+             a Newton step would gain more than the tolerance"
+        }
+        StopReason::StepTooSmall => {
+            "not converged: the steps no longer move θ, yet a Newton step would gain more than \
+             the tolerance (the step size is too small)"
+        }
+        StopReason::Diverged => {
+            "not converged: ℓ ended lower than it started (the optimiser ran downhill: try a \
+             smaller step size)"
+        }
     }
 }
 
@@ -140,6 +160,20 @@ impl fmt::Display for ParamError {
                 write!(f, "{name} must be a list of probabilities, one per category, summing to 1")
             }
             Fault::Fixed(n) => write!(f, "{name} is fixed at {n} for this {}", self.family),
+            Fault::TruthRange(lo, hi) => {
+                let range = match (lo, hi) {
+                    (Some(lo), Some(hi)) => format!("from {} to {}", exact(*lo), exact(*hi)),
+                    (Some(lo), None) => format!("at least {}", exact(*lo)),
+                    (None, Some(hi)) => format!("at most {}", exact(*hi)),
+                    (None, None) => "in range".to_string(),
+                };
+                write!(
+                    f,
+                    "{name} of a {} truth must be {range}, got {v} (past that, sampling the \
+                     truth or integrating against it takes minutes or fails)",
+                    self.family
+                )
+            }
         }
     }
 }

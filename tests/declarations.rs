@@ -125,7 +125,17 @@ fn each_domain_refuses_what_lies_outside_it_naming_the_parameter() {
         "lambda must be at most 1e7, got 20000000"
     );
     let geometric = build(FamilyKind::Geometric);
-    assert_eq!(geometric.check(&[1e-5]).expect_err("tiny").fault, Fault::Below(1e-4));
+    // A truth's limit does not hold a fit to it.
+    assert!(geometric.check(&[1e-5]).is_ok());
+    let e = geometric.check_truth(&[1e-5]).expect_err("a tiny truth");
+    assert_eq!(e.fault, Fault::TruthRange(Some(1e-4), None));
+    assert!(e.to_string().starts_with("p of a geometric truth must be at least 0.0001, got 1e-5"));
+    let t = build(FamilyKind::StudentT);
+    assert_eq!(
+        t.check_truth(&[0.1, 0.0, 1.0]).expect_err("df").fault,
+        Fault::TruthRange(Some(0.2), Some(1e6))
+    );
+    assert!(t.check(&[0.1, 0.0, 1.0]).is_ok());
     let categorical = build(FamilyKind::Categorical);
     let e = categorical.check(&[0.1, 0.2, 0.3, 0.5]).expect_err("sum");
     assert_eq!((e.parameter.as_str(), &e.fault), ("p", &Fault::Sum));

@@ -6,6 +6,7 @@
 use serde::{Serialize, Serializer};
 
 use super::boundary::{self, Point, Runaway};
+use super::verify;
 use super::{Optimizer, Refusal, Settings, Step};
 use crate::stats::model::{Eval, Model};
 
@@ -55,14 +56,38 @@ pub enum StopReason {
     },
     /// The step limit was reached first.
     StepLimit,
+    /// The step limit was reached at a point that passes the checks of a maximum (see
+    /// [`super::verify`]): a Newton step from it would gain at most the tolerance.
+    Decrement,
+    /// The gradient is within tolerance but the Hessian is not negative definite: a saddle
+    /// point (a mixture whose components agree) or a flat direction, not a maximum.
+    Saddle,
+    /// The gradient is within tolerance but the curvature is flatter still: a Newton step
+    /// would gain more than the tolerance, so θ is not yet at the maximum.
+    Flat,
+    /// The optimiser's steps no longer move θ (or none ascends) while a Newton step would
+    /// still gain more than the tolerance: its step is too small to reach the maximum.
+    StepTooSmall,
+    /// ℓ ended lower than it started: the optimiser ran downhill (momentum or Adam with too
+    /// large a step).
+    Diverged,
 }
 
 impl StopReason {
-    /// True when θ is a (local) maximum: every reason but the step limit and the boundary
-    /// (where ℓ reaches its supremum only in the limit, at no θ).
+    /// True when θ is a verified (local) maximum. The stops that look like one (gradient
+    /// tolerance, kink, no ascent, stationary) are verified by [`Fit::conclude`], which turns
+    /// any that fail into [`Self::Saddle`], [`Self::Flat`], [`Self::StepTooSmall`] or
+    /// [`Self::Diverged`].
     #[must_use]
     pub fn converged(self) -> bool {
-        !matches!(self, Self::StepLimit | Self::Boundary { .. })
+        matches!(
+            self,
+            Self::GradientTolerance
+                | Self::Kink
+                | Self::NoAscent
+                | Self::Stationary
+                | Self::Decrement
+        )
     }
 
     /// The name used in JSON.
@@ -75,6 +100,11 @@ impl StopReason {
             Self::Stationary => "stationary",
             Self::Boundary { .. } => "boundary",
             Self::StepLimit => "step_limit",
+            Self::Decrement => "newton_decrement",
+            Self::Saddle => "saddle",
+            Self::Flat => "flat",
+            Self::StepTooSmall => "step_too_small",
+            Self::Diverged => "diverged",
         }
     }
 }
@@ -169,6 +199,9 @@ pub struct Fit {
     /// The last accepted points since the start, a jump or a change of optimiser, for the
     /// boundary rule.
     trail: Vec<Point>,
+    /// The last verdict of [`Fit::conclude`], with the number of records and the stopping
+    /// rules it was reached for: the check of a maximum costs a Hessian, made once.
+    verdict: Option<(usize, Stopping, StopReason)>,
 }
 
 impl Fit {
@@ -189,6 +222,7 @@ impl Fit {
             kinked: vec![false; dim],
             previous_gradient: vec![0.0; dim],
             trail: Vec::new(),
+            verdict: None,
         };
         fit.restart_trail();
         fit.record(Event::Start);
@@ -390,8 +424,39 @@ impl Fit {
         boundary::runaway(&self.trail)
     }
 
-    /// Whether a stopping rule holds now. The boundary comes first: a runaway's gradient also
-    /// fades, and reporting its θ as a maximum would be wrong.
+    /// Whether a stopping rule holds now, a stop that looks like a maximum checked to be one
+    /// (see [`super::verify`]); the verdict is kept until the fit moves on.
+    pub fn conclude(&mut self, model: &dyn Model, stopping: &Stopping) -> Option<StopReason> {
+        let at = self.history.len();
+        if let Some((seen, rules, reason)) = self.verdict
+            && seen == at
+            && rules == *stopping
+        {
+            return Some(reason);
+        }
+        let candidate = self.check(stopping)?;
+        let start = self.history[0].mean_log_likelihood;
+        let reason = verify::verdict(
+            model,
+            candidate,
+            start,
+            &self.current,
+            &self.kinked,
+            stopping.tolerance,
+        );
+        self.verdict = Some((at, *stopping, reason));
+        Some(reason)
+    }
+
+    /// The verdict [`Fit::conclude`] reached at the current point, if it was asked.
+    #[must_use]
+    pub fn verdict(&self) -> Option<StopReason> {
+        self.verdict.filter(|(seen, _, _)| *seen == self.history.len()).map(|(_, _, r)| r)
+    }
+
+    /// Whether a stopping rule holds now, before the check of a maximum: a candidate, not a
+    /// verdict. The boundary comes first: a runaway's gradient also fades, and reporting its
+    /// θ as a maximum would be wrong.
     #[must_use]
     pub fn check(&self, stopping: &Stopping) -> Option<StopReason> {
         if let Some(r) = self.runaway()
@@ -417,7 +482,7 @@ impl Fit {
     /// Steps until a stopping rule holds.
     pub fn run(&mut self, objective: &dyn Model, stopping: &Stopping) -> StopReason {
         loop {
-            if let Some(reason) = self.check(stopping) {
+            if let Some(reason) = self.conclude(objective, stopping) {
                 return reason;
             }
             self.step(objective);

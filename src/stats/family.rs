@@ -426,6 +426,12 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
         self.layout().json(nat)
     }
 
+    /// Checks the natural parameters of a truth: [`Family::check`], and the range within which
+    /// the family can be sampled and integrated against.
+    fn check_truth(&self, nat: &[f64]) -> Result<(), ParamError> {
+        self.layout().check_truth(nat).map_err(|e| e.of(self.kind().name()))
+    }
+
     /// Natural parameters from named values; every name must be given and no other.
     fn params_from_named(
         &self,

@@ -108,6 +108,14 @@ impl App {
     /// done; the loop answers each effect with another action.
     #[must_use]
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.apply(action);
+        // The stop, if any, is judged once per point (a stop that looks like a maximum costs a
+        // Hessian to verify), so the view only reads the verdict.
+        self.run.conclude(&self.session.stopping);
+        effects
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
             Action::Quit => self.quit = true,
@@ -262,8 +270,8 @@ impl App {
         let objective = Objective { family: model.as_ref(), sample };
         let record = fit.step(&objective).clone();
         self.message = describe(&record);
-        if let Some(reason) = self.run.fit.check(&self.session.stopping)
-            && (reason.converged() || matches!(reason, StopReason::Boundary { .. }))
+        if let Some(reason) = self.run.conclude(&self.session.stopping)
+            && reason != StopReason::StepLimit
         {
             let at = self.run.fit.iteration();
             self.message = format!("{} at iteration {at}", self.stop_text(reason));
@@ -290,7 +298,7 @@ impl App {
             let mut stop = None;
             let mut last = None;
             for _ in 0..work.steps.max(1) {
-                if let Some(reason) = self.run.fit.check(&self.session.stopping) {
+                if let Some(reason) = self.run.conclude(&self.session.stopping) {
                     stop = Some(reason);
                     break;
                 }
@@ -493,10 +501,10 @@ impl App {
         }
     }
 
-    /// Whether the latest stopping check says the fit is done.
+    /// Whether the fit is done, and why: the verdict reached at the current point.
     #[must_use]
     pub fn stop_reason(&self) -> Option<StopReason> {
-        self.run.fit.check(&self.session.stopping)
+        self.run.fit.verdict()
     }
 }
 

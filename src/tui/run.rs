@@ -5,7 +5,7 @@
 use super::derived::{DataView, curve, parameter_ranges, standard_errors};
 use super::jobs::{MleSearch, Surface, TraceJob};
 use crate::error::InputError;
-use crate::optim::fit::{Fit, StopReason};
+use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::runner::{Prepared, prepare_with};
 use crate::scenario::Scenario;
 use crate::stats::family::{Family, FamilyKind};
@@ -139,6 +139,13 @@ impl Run {
     #[must_use]
     pub fn objective(&self) -> Objective<'_> {
         Objective { family: self.model.as_ref(), sample: &self.sample }
+    }
+
+    /// Whether a stopping rule holds at the current point, a stop that looks like a maximum
+    /// verified to be one (see [`Fit::conclude`]).
+    pub fn conclude(&mut self, stopping: &Stopping) -> Option<StopReason> {
+        let Self { fit, model, sample, .. } = self;
+        fit.conclude(&Objective { family: model.as_ref(), sample }, stopping)
     }
 
     /// A fresh surface over the current pair, held at the current θ.

@@ -19,7 +19,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Beta {
     statrs::distribution::Beta::new(nat[0], nat[1]).expect(CHECKED)
 }
 
-declare!(Beta: [Positive("alpha"), Positive("beta")], Set::OpenUnit, "0 < x < 1", [2.0, 5.0]);
+declare!(Beta: [Positive("alpha").truth_at_most(1e6), Positive("beta").truth_at_most(1e6)], Set::OpenUnit, "0 < x < 1", [2.0, 5.0]);
 
 impl Family for Beta {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -18,7 +18,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Gamma {
     statrs::distribution::Gamma::new(nat[0], nat[1]).expect(CHECKED)
 }
 
-declare!(Gamma: [Positive("shape"), Positive("rate")], Set::Positive, "x > 0", [2.0, 1.0]);
+declare!(Gamma: [Positive("shape").truth_at_most(1e4), Positive("rate")], Set::Positive, "x > 0", [2.0, 1.0]);
 
 impl Family for Gamma {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {

@@ -8,7 +8,8 @@ use crate::stats::family::{CHECKED, Degenerate, Family, Last, Set, pmf_walk};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
-/// The smallest success probability accepted.
+/// The smallest success probability of a truth: its table of probabilities has about 40 / p
+/// entries. Fits are not held to it.
 const MIN_P: f64 = 1e-4;
 
 /// The geometric distribution of trials to the first success.
@@ -20,7 +21,7 @@ fn dist(nat: &[f64]) -> statrs::distribution::Geometric {
 }
 
 declare!(
-    Geometric: [Probability("p").at_least(MIN_P)],
+    Geometric: [Probability("p").truth_at_least(MIN_P)],
     Set::Whole { from: 1, last: Last::Unbounded }, "whole numbers 1, 2, 3, … (trials to the first success)", [0.25]
 );
 

@@ -44,13 +44,24 @@ pub struct ParamSpec {
     /// What the family becomes as this parameter runs to its upper edge, where that limit has
     /// a name (the t's normal limit as df → ∞).
     pub upper_limit: Option<&'static str>,
+    /// The range a truth's value must lie in, where sampling the truth or integrating
+    /// against it takes minutes or fails outside it. Fits are not held to it: a limit meant
+    /// for truths must not constrain a fit.
+    pub truth_range: (Option<f64>, Option<f64>),
 }
 
 impl ParamSpec {
     /// A parameter of this name and domain, with no further bounds.
     #[must_use]
     pub const fn new(name: &'static str, domain: Domain) -> Self {
-        Self { name, domain, at_least: None, at_most: None, upper_limit: None }
+        Self {
+            name,
+            domain,
+            at_least: None,
+            at_most: None,
+            upper_limit: None,
+            truth_range: (None, None),
+        }
     }
 
     /// The same parameter with a lowest allowed value.
@@ -64,6 +75,20 @@ impl ParamSpec {
     #[must_use]
     pub const fn at_most(mut self, highest: f64) -> Self {
         self.at_most = Some(highest);
+        self
+    }
+
+    /// The same parameter, a truth's value held to at least `lowest`.
+    #[must_use]
+    pub const fn truth_at_least(mut self, lowest: f64) -> Self {
+        self.truth_range.0 = Some(lowest);
+        self
+    }
+
+    /// The same parameter, a truth's value held to at most `highest`.
+    #[must_use]
+    pub const fn truth_at_most(mut self, highest: f64) -> Self {
+        self.truth_range.1 = Some(highest);
         self
     }
 
@@ -179,6 +204,8 @@ pub enum Fault {
     NotList,
     /// A fixed part given with another value than the model's.
     Fixed(u64),
+    /// A truth's value outside the range its sampling and integration handle.
+    TruthRange(Option<f64>, Option<f64>),
 }
 
 /// A parameter value that is not allowed: which parameter, what is wrong, the value.
@@ -299,6 +326,20 @@ impl Layout {
             let w = self.width(spec);
             check_one(spec, &nat[at..at + w])?;
             at += w;
+        }
+        Ok(())
+    }
+
+    /// Checks the natural parameters of a truth: the parameter space, then the range within
+    /// which a truth can be sampled and integrated against.
+    pub fn check_truth(&self, nat: &[f64]) -> Result<(), ParamError> {
+        self.check(nat)?;
+        for (i, v) in nat.iter().enumerate() {
+            let Some((spec, index)) = self.entry(i) else { continue };
+            let (lo, hi) = spec.truth_range;
+            if lo.is_some_and(|lo| *v < lo) || hi.is_some_and(|hi| *v > hi) {
+                return Err(ParamError::new(spec.name, index, *v, Fault::TruthRange(lo, hi)));
+            }
         }
         Ok(())
     }

@@ -73,7 +73,7 @@ fn point_score(nu: f64, loc: f64, s: f64, x: f64, grad: &mut [f64]) {
 }
 
 declare!(
-    StudentT: [Positive("df").upper_limit("the normal limit of the t"), Real("loc"), Positive("scale")],
+    StudentT: [Positive("df").upper_limit("the normal limit of the t").truth_at_least(0.2).truth_at_most(1e6), Real("loc"), Positive("scale")],
     Set::Real, "any real number", [3.0, 0.0, 1.0]
 );
 

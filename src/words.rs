@@ -42,6 +42,10 @@ pub fn stop(reason: StopReason) -> &'static str {
             "not converged: the steps no longer move θ, yet a Newton step would gain more than \
              the tolerance (the step size is too small)"
         }
+        StopReason::Unbounded { .. } => {
+            "not converged: a scale collapses onto data points (→ 0), where ℓ has no maximum: \
+             it grows without bound, or reaches its supremum only in the limit"
+        }
         StopReason::Diverged => {
             "not converged: ℓ ended lower than it started (the optimiser ran downhill: try a \
              smaller step size)"
@@ -97,6 +101,11 @@ pub fn degenerate(kind: FamilyKind, why: &Degenerate) -> String {
         Degenerate::TooFew { values, needed } => format!(
             "{values} values cannot fit {needed} mixture parameters: a component would collapse \
              onto a single point (unbounded likelihood)"
+        ),
+        Degenerate::Unbounded { values, count, value } => format!(
+            "{count} of the {values} values (more than half) equal {}: {kind}'s likelihood \
+             grows without bound as its scale → 0 with its location there, so it has no maximum",
+            exact(value)
         ),
         Degenerate::OneCategory { values, category } => format!(
             "all {values} values are category {category}: its maximum-likelihood probability is \

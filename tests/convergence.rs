@@ -73,6 +73,42 @@ fn a_flat_start_far_below_the_maximum_is_not_a_maximum() {
 }
 
 #[test]
+fn a_mixture_component_collapsing_onto_a_point_is_unbounded_not_converged() {
+    for optimizer in ["newton", "gradient_ascent", "adam"] {
+        let start = "weight=0.3,mu1=1.2,sigma1=0.01,mu2=2,sigma2=1";
+        let r = fit("normal_mixture", &["--optimizer", optimizer, "--start", start]);
+        assert_eq!(r["converged"], Value::Bool(false), "{optimizer}: {r}");
+        assert_eq!(r["stop_reason"], "unbounded", "{optimizer}");
+        assert!(r["params"]["sigma1"].as_f64().expect("sigma1") < 1e-6);
+    }
+}
+
+#[test]
+fn a_cauchy_sample_mostly_at_one_value_has_no_maximum_and_says_so() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("mostly_three.txt");
+    std::fs::write(&path, "3\n3\n3\n3\n1\n7\n2\n").expect("written");
+    let path = path.to_string_lossy().into_owned();
+    let (status, _, err) =
+        run::mlex_in(Path::new("."), ["fit", "--data", &path, "--model", "cauchy"]);
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("4 of the 7 values (more than half) equal 3"), "{err}");
+    assert!(err.contains("grows without bound"), "{err}");
+    // Half is not more than half: the fit goes ahead, and does not call a collapse converged.
+    std::fs::write(dir.path().join("half.txt"), "3\n3\n3\n1\n7\n2\n").expect("written");
+    let half = dir.path().join("half.txt").to_string_lossy().into_owned();
+    let (status, out, err) = run::mlex_in(
+        Path::new("."),
+        ["fit", "--data", &half, "--model", "cauchy", "--format", "json"],
+    );
+    assert_eq!(status, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).expect("JSON");
+    if r["params"]["scale"].as_f64().expect("scale") < 1e-6 {
+        assert_eq!(r["converged"], Value::Bool(false), "{r}");
+    }
+}
+
+#[test]
 fn a_saddle_is_named_as_such() {
     let (status, out, err) = run::mlex_in(
         Path::new(env!("CARGO_MANIFEST_DIR")),

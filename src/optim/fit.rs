@@ -68,6 +68,12 @@ pub enum StopReason {
     /// The optimiser's steps no longer move θ (or none ascends) while a Newton step would
     /// still gain more than the tolerance: its step is too small to reach the maximum.
     StepTooSmall,
+    /// A scale collapsed onto data points (a mixture component's sigma → 0): ℓ grows without
+    /// bound there, so there is no maximum to converge to.
+    Unbounded {
+        /// The natural parameter that collapses.
+        parameter: usize,
+    },
     /// ℓ ended lower than it started: the optimiser ran downhill (momentum or Adam with too
     /// large a step).
     Diverged,
@@ -104,6 +110,7 @@ impl StopReason {
             Self::Saddle => "saddle",
             Self::Flat => "flat",
             Self::StepTooSmall => "step_too_small",
+            Self::Unbounded { .. } => "unbounded",
             Self::Diverged => "diverged",
         }
     }
@@ -327,6 +334,9 @@ impl Fit {
             Step::Accepted(next) => {
                 if next.free == self.current.free {
                     self.stopped = Some(StopReason::Stationary);
+                }
+                if let Some(parameter) = objective.collapsing(&next.natural) {
+                    self.stopped = Some(StopReason::Unbounded { parameter });
                 }
                 let gain = next.mean_log_likelihood - self.current.mean_log_likelihood;
                 let stalling = gain.abs() <= 1e-12 * next.mean_log_likelihood.abs().max(1.0);

@@ -73,6 +73,9 @@ pub fn verdict(
     frozen: &[bool],
     tolerance: f64,
 ) -> StopReason {
+    if let Some(parameter) = model.collapsing(&end.natural) {
+        return StopReason::Unbounded { parameter };
+    }
     let downhill =
         end.mean_log_likelihood.is_nan() || end.mean_log_likelihood < start - slack(start);
     if downhill {

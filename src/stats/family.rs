@@ -216,6 +216,16 @@ pub enum Degenerate {
         /// The category.
         category: f64,
     },
+    /// More than half the values equal `value`: the likelihood grows without bound as the
+    /// scale → 0 with the location at `value` (cauchy), so there is no maximum.
+    Unbounded {
+        /// Sample size.
+        values: usize,
+        /// How many equal `value`.
+        count: usize,
+        /// The value they equal.
+        value: f64,
+    },
     /// Every value is `value`, so the estimate of `parameter` is `estimate`, outside the
     /// parameter space (0 or 1 for a probability, 0 or ∞ for a rate).
     Outside {
@@ -392,6 +402,13 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
         self.layout().boundary_limit(coordinate, increasing)
     }
 
+    /// The natural index of a scale so small against the data's spread that a fit at `nat`
+    /// is riding an unbounded likelihood onto data points (a mixture component, or a t or
+    /// cauchy scale, collapsing); None where the family's likelihood is bounded.
+    fn collapsing(&self, _nat: &[f64], _sample: &Sample) -> Option<usize> {
+        None
+    }
+
     /// Why the MLE would sit on the boundary of the parameter space for this sample (all
     /// values equal, say), or None when an interior MLE exists.
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
@@ -528,6 +545,18 @@ pub(crate) fn polish_tail(
         }
     }
     y.exp()
+}
+
+/// A scale below this fraction of the data's standard deviation has collapsed onto data
+/// points: no bounded likelihood puts a maximum there (a mixture component or a t scale at
+/// 1e-7 spreads would need points repeated to eight digits).
+pub(crate) const COLLAPSED: f64 = 1e-7;
+
+/// The first of the scales at natural indices `scales` that has collapsed against the
+/// sample's spread.
+pub(crate) fn collapsed_scale(nat: &[f64], sample: &Sample, scales: &[usize]) -> Option<usize> {
+    let spread = sample.stats().x.variance().sqrt();
+    scales.iter().copied().find(|&i| nat[i] < COLLAPSED * spread)
 }
 
 /// The error a sampler constructor cannot produce once parameters passed `check`.

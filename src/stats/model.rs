@@ -53,6 +53,12 @@ pub trait Model: Send + Sync {
     /// the underflow trace multiplies.
     fn ln_points(&self, natural: &[f64], first: usize, out: &mut [f64]);
 
+    /// The natural index of a parameter whose value shows ℓ growing without bound there (a
+    /// scale collapsing onto data points), or None.
+    fn collapsing(&self, _natural: &[f64]) -> Option<usize> {
+        None
+    }
+
     /// Where free coordinate `coordinate` takes its natural parameter as it runs to +∞
     /// (`increasing`) or −∞.
     fn boundary_limit(&self, free: &[f64], coordinate: usize, increasing: bool) -> Limit;

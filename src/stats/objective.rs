@@ -63,6 +63,10 @@ impl Model for Objective<'_> {
         }
     }
 
+    fn collapsing(&self, natural: &[f64]) -> Option<usize> {
+        self.family.collapsing(natural, self.sample)
+    }
+
     fn boundary_limit(&self, free: &[f64], coordinate: usize, increasing: bool) -> Limit {
         self.family.boundary_limit(free, coordinate, increasing)
     }

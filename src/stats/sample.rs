@@ -156,6 +156,26 @@ impl Sample {
     }
 }
 
+/// The value more than half of `values` equal, with how many do (Boyer–Moore's majority
+/// vote, two passes, no copy), or None.
+#[must_use]
+pub fn majority(values: &[f64]) -> Option<(f64, usize)> {
+    let mut candidate = *values.first()?;
+    let mut lead = 0usize;
+    for &x in values {
+        if lead == 0 {
+            candidate = x;
+            lead = 1;
+        } else if x == candidate {
+            lead += 1;
+        } else {
+            lead -= 1;
+        }
+    }
+    let count = values.iter().filter(|&&x| x == candidate).count();
+    (2 * count > values.len()).then_some((candidate, count))
+}
+
 /// A quantile of already sorted values by linear interpolation.
 #[must_use]
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
@@ -346,6 +366,15 @@ fn tally(values: &[f64], min: f64, max: f64) -> Option<Vec<(i64, u64)>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn majority_finds_a_value_held_by_more_than_half() {
+        assert_eq!(majority(&[3.0, 1.0, 3.0, 2.0, 3.0]), Some((3.0, 3)));
+        assert_eq!(majority(&[3.0, 1.0, 3.0, 2.0]), None);
+        assert_eq!(majority(&[1.0, 2.0, 3.0, 3.0, 3.0]), Some((3.0, 3)));
+        assert_eq!(majority(&[]), None);
+        assert_eq!(majority(&[5.0]), Some((5.0, 1)));
+    }
+
     use super::*;
 
     #[test]

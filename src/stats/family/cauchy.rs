@@ -4,10 +4,10 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Family, Set};
+use crate::stats::family::{CHECKED, Degenerate, collapsed_scale, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
-use crate::stats::sample::Sample;
+use crate::stats::sample::{Sample, majority};
 use crate::stats::vmath;
 
 /// The Cauchy distribution.
@@ -57,6 +57,24 @@ impl Family for Cauchy {
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
         let d = rand_distr::Cauchy::new(nat[0], nat[1]).expect(CHECKED);
         d.sample_iter(rng).take(n).collect()
+    }
+
+    fn collapsing(&self, nat: &[f64], sample: &Sample) -> Option<usize> {
+        collapsed_scale(nat, sample, &[1])
+    }
+
+    fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {
+        let st = sample.stats();
+        if st.min == st.max {
+            return Some(Degenerate::NoSpread { values: sample.len(), value: st.min });
+        }
+        // With k of m values at one point, scale → 0 there makes ℓ ≈ (m − 2k) ln scale,
+        // unbounded above once k > m/2.
+        majority(sample.values()).map(|(value, count)| Degenerate::Unbounded {
+            values: sample.len(),
+            count,
+            value,
+        })
     }
 
     fn start(&self, sample: &Sample) -> Vec<f64> {

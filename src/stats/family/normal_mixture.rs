@@ -8,7 +8,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{CHECKED, Degenerate, Family, Set, logistic};
+use crate::stats::family::{CHECKED, collapsed_scale, Degenerate, Family, Set, logistic};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -120,6 +120,10 @@ impl Family for NormalMixture {
         let (mu1, s1) = half(false);
         let (mu2, s2) = half(true);
         vec![0.5, mu1, s1, mu2, s2]
+    }
+
+    fn collapsing(&self, nat: &[f64], sample: &Sample) -> Option<usize> {
+        collapsed_scale(nat, sample, &[2, 4])
     }
 
     fn degenerate(&self, sample: &Sample) -> Option<Degenerate> {

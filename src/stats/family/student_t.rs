@@ -13,7 +13,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Family, Set, polish_tail};
+use crate::stats::family::{CHECKED, collapsed_scale, Family, Set, polish_tail};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::{Sample, quantile_select};
@@ -131,6 +131,10 @@ impl Family for StudentT {
         let mad = quantile_select(&mut dev, 0.5) * 1.482_602_218_505_602;
         let scale = if mad > 0.0 { mad } else { sample.stats().x.variance().sqrt().max(1e-3) };
         vec![5.0, med, scale]
+    }
+
+    fn collapsing(&self, nat: &[f64], sample: &Sample) -> Option<usize> {
+        collapsed_scale(nat, sample, &[2])
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

@@ -112,9 +112,22 @@ pub struct TruthReport {
     pub family: String,
     /// Natural parameters by name.
     pub params: Value,
-    /// H(p), H(p, q_θ) and D(p‖q_θ) at the fitted θ.
+    /// H(p), H(p, q_θ) and D(p‖q_θ) at the fitted θ (null when infinite).
     #[serde(flatten)]
     pub decomposition: TruthDecomposition,
+    /// When H(p, q_θ) and D(p‖q_θ) are infinite: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub infinite: Option<InfiniteReport>,
+}
+
+/// Why a quantity is infinite, for JSON's null.
+#[derive(Debug, Clone, Serialize)]
+pub struct InfiniteReport {
+    /// "support" (the model has density 0 where the truth has mass) or "tails" (the truth's
+    /// tails are too heavy for the model's).
+    pub why: &'static str,
+    /// The same for people.
+    pub message: String,
 }
 
 /// The data file of a `fit`.
@@ -216,8 +229,13 @@ impl Report {
         if let Some(t) = &self.truth {
             row("truth", format!("{} {}", t.family, compact(&t.params)));
             row("truth entropy H(p)", format!("{} nats", fixed(t.decomposition.truth_entropy, 10)));
-            row("H(p,q)", format!("{} nats", fixed(t.decomposition.cross_entropy, 10)));
-            row("KL D(p‖q)", format!("{} nats", fixed(t.decomposition.kl_divergence, 10)));
+            if let Some(inf) = &t.infinite {
+                row("H(p,q)", format!("∞ ({})", inf.message));
+                row("KL D(p‖q)", "∞".to_string());
+            } else {
+                row("H(p,q)", format!("{} nats", fixed(t.decomposition.cross_entropy, 10)));
+                row("KL D(p‖q)", format!("{} nats", fixed(t.decomposition.kl_divergence, 10)));
+            }
         }
         row(
             "optimizer",

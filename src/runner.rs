@@ -9,7 +9,9 @@ use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
-use crate::report::{BoundaryReport, DataReport, Report, Timing, TrajectoryRow, TruthReport};
+use crate::report::{
+    BoundaryReport, DataReport, InfiniteReport, Report, Timing, TrajectoryRow, TruthReport,
+};
 use crate::scenario::{Scenario, Source};
 use crate::stats::family::{Family, FamilyKind, FromData, ParamValue, Shape};
 use crate::stats::information::{Nats, Truth, empirical_decomposition};
@@ -424,21 +426,8 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);
-        if decomposition.cross_entropy == f64::INFINITY {
-            return Err(scenario_err(
-                scenario,
-                format!(
-                    "the truth {} puts mass where the fitted {} has density 0 or one below the \
-                     smallest f64 (its support: {}), so H(p, q) and D(p‖q) are infinite: choose \
-                     a model whose support holds the truth's, or a truth nearer the model",
-                    truth.family().kind(),
-                    model.kind(),
-                    model.support()
-                ),
-            )
-            .field("model.family"));
-        }
-        if !(decomposition.truth_entropy.is_finite() && decomposition.kl_divergence.is_finite()) {
+        let finite_kl = decomposition.infinite.is_some() || decomposition.kl_divergence.is_finite();
+        if !(decomposition.truth_entropy.is_finite() && finite_kl) {
             return Err(scenario_err(
                 scenario,
                 format!(
@@ -454,6 +443,10 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
         rep.truth = Some(TruthReport {
             family: truth.family().kind().name().to_string(),
             params: truth.family().params_json(truth.params()),
+            infinite: decomposition.infinite.map(|why| InfiniteReport {
+                why: words::infinite_name(why),
+                message: words::infinite(truth.family().kind(), model.kind(), why),
+            }),
             decomposition,
         });
     }

@@ -10,6 +10,7 @@ use crate::format::exact;
 use crate::optim::Refusal;
 use crate::optim::fit::StopReason;
 use crate::stats::family::{Degenerate, Domain, FamilyKind, Fault, Limit, ParamError};
+use crate::stats::information::Infinite;
 
 /// Why a stop is, or is not, convergence.
 #[must_use]
@@ -86,6 +87,32 @@ pub fn limit_value(value: f64) -> String {
         if value > 0.0 { "∞".into() } else { "−∞".into() }
     } else {
         exact(value)
+    }
+}
+
+/// The JSON name of why a cross-entropy is infinite.
+#[must_use]
+pub fn infinite_name(why: Infinite) -> &'static str {
+    match why {
+        Infinite::Support => "support",
+        Infinite::Tails { .. } => "tails",
+    }
+}
+
+/// Why H(p, q) against truth `truth` is infinite for model `model`.
+#[must_use]
+pub fn infinite(truth: FamilyKind, model: FamilyKind, why: Infinite) -> String {
+    match why {
+        Infinite::Support => format!(
+            "the truth {truth} puts mass where the {model} model has density 0 (or one below \
+             the smallest f64)"
+        ),
+        Infinite::Tails { growth, tail_index } => format!(
+            "−ln q of the {model} model grows like |x|^{} in the tails, and the truth {truth} \
+             has moments only of order below {}",
+            exact(growth),
+            exact(tail_index)
+        ),
     }
 }
 

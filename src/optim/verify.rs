@@ -26,14 +26,19 @@ pub enum Curvature {
         /// gᵀ(−H)⁻¹g.
         decrement: f64,
     },
-    /// Not negative definite: a saddle, or a direction along which ℓ is flat.
-    NotDefinite,
+    /// Not negative definite, some direction curving upwards: a saddle.
+    Saddle,
+    /// Not negative definite, the worst direction flat (to rounding, or with a curvature
+    /// below f64's range).
+    Flat,
 }
 
 /// The curvature of ℓ/m at `point`, over the free coordinates not marked `frozen`. Where ℓ
 /// has kinks, a coordinate along which ℓ is flat (laplace's loc between the two middle values
 /// of an even sample, where every loc is a maximum) counts as a maximum along itself when its
-/// one-sided derivatives point back at θ, and is left out of the definite test.
+/// one-sided derivatives point back at θ, and is left out of the definite test; so is one
+/// whose curvature underflowed to exactly 0 (a location of 1e299 at a scale of 1e300 has
+/// curvature 1e-600 in its own units) when the same holds.
 #[must_use]
 pub fn curvature(model: &dyn Model, point: &Eval, frozen: &[bool]) -> Curvature {
     let h = model.hessian(&point.free);
@@ -47,7 +52,7 @@ pub fn curvature(model: &dyn Model, point: &Eval, frozen: &[bool]) -> Curvature 
         h[i][i] >= 0.0 && at(delta) <= 0.0 && at(-delta) >= 0.0
     };
     let keep: Vec<usize> = (0..point.free.len())
-        .filter(|&i| !(frozen[i] || (model.has_kinks() && flat_maximum(i))))
+        .filter(|&i| !(frozen[i] || ((model.has_kinks() || h[i][i] == 0.0) && flat_maximum(i))))
         .collect();
     if keep.is_empty() {
         return Curvature::Maximum { decrement: 0.0 };
@@ -59,8 +64,33 @@ pub fn curvature(model: &dyn Model, point: &Eval, frozen: &[bool]) -> Curvature 
         Some(d) if d.iter().all(|v| v.is_finite()) => {
             Curvature::Maximum { decrement: g.iter().zip(&d).map(|(a, b)| a * b).sum() }
         }
-        _ => Curvature::NotDefinite,
+        _ if curves_up(&neg) => Curvature::Saddle,
+        _ => Curvature::Flat,
     }
+}
+
+/// Whether the symmetric matrix `a` (−H) has a clearly negative pivot in its Cholesky
+/// factorisation: some direction along which ℓ curves upwards, beyond rounding of the
+/// largest curvature.
+fn curves_up(a: &[Vec<f64>]) -> bool {
+    let n = a.len();
+    let scale = (0..n).map(|i| a[i][i].abs()).fold(0.0, f64::max);
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if d <= 1e-12 * scale {
+                    return d < -1e-12 * scale;
+                }
+                l[i][i] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    false
 }
 
 /// The verdict on a stop `candidate` at `end`, for a fit that started at ℓ/m = `start`.
@@ -105,11 +135,17 @@ pub fn verdict(
             StopReason::GradientTolerance | StopReason::Kink => StopReason::Flat,
             _ => StopReason::StepTooSmall,
         },
-        Curvature::NotDefinite if candidate == StopReason::StepLimit => StopReason::StepLimit,
-        Curvature::NotDefinite => {
+        Curvature::Saddle | Curvature::Flat if candidate == StopReason::StepLimit => {
+            StopReason::StepLimit
+        }
+        curvature => {
             let smooth = end.gradient.iter().zip(frozen).filter(|(_, f)| !**f);
             let norm = smooth.map(|(g, _)| g * g).sum::<f64>().sqrt();
-            if norm <= tolerance { StopReason::Saddle } else { StopReason::StepTooSmall }
+            match curvature {
+                _ if norm > tolerance => StopReason::StepTooSmall,
+                Curvature::Saddle => StopReason::Saddle,
+                _ => StopReason::Flat,
+            }
         }
     }
 }

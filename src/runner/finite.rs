@@ -62,8 +62,11 @@ pub(super) fn first_non_finite(rep: &Report) -> Option<String> {
     }
     if let Some(t) = &rep.truth {
         scalars.push(("the truth's entropy", t.decomposition.truth_entropy));
-        scalars.push(("H(p, q) against the truth", t.decomposition.cross_entropy));
-        scalars.push(("D(p‖q) against the truth", t.decomposition.kl_divergence));
+        // An infinite H(p, q) with its reason is an answer, not an overflow.
+        if t.infinite.is_none() {
+            scalars.push(("H(p, q) against the truth", t.decomposition.cross_entropy));
+            scalars.push(("D(p‖q) against the truth", t.decomposition.kl_divergence));
+        }
     }
     if let Some((name, x)) = scalars.iter().find(|(_, x)| !x.is_finite()) {
         return Some(format!("{name} is {}", short(*x)));

@@ -416,6 +416,19 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
         (st.min == st.max).then_some(Degenerate::NoSpread { values: sample.len(), value: st.min })
     }
 
+    /// As a truth: moments E|X|^a exist for a below this (cauchy 1, a t its df; every
+    /// moment for the rest).
+    fn tail_index(&self, _nat: &[f64]) -> f64 {
+        f64::INFINITY
+    }
+
+    /// As a model: the power k at which −ln q(x) grows like |x|^k in the tails (a normal's
+    /// 2, a laplace's 1), or 0 where it grows like ln |x| or the support is bounded; the
+    /// cross-entropy against a truth is finite only if E_p|X|^k is.
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        0.0
+    }
+
     /// Entropy in nats (differential for continuous families).
     fn entropy(&self, nat: &[f64]) -> f64;
 

@@ -66,6 +66,25 @@ pub struct TruthDecomposition {
     pub cross_entropy: f64,
     /// D(p‖q_θ) = E_p[ln p − ln q_θ].
     pub kl_divergence: f64,
+    /// Why H(p, q_θ) and D(p‖q_θ) are +∞, when they are.
+    #[serde(skip)]
+    pub infinite: Option<Infinite>,
+}
+
+/// Why the cross-entropy against a truth is infinite.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Infinite {
+    /// The model has density 0 (or below the smallest f64) where the truth has mass.
+    Support,
+    /// The truth's tails are too heavy for the model: −ln q grows like |x|^`growth` while
+    /// the truth's moments exist only below order `tail_index` ≤ `growth` (a normal model of
+    /// Cauchy data needs a second moment the truth does not have).
+    Tails {
+        /// The power of |x| at which the model's −ln q grows in its tails.
+        growth: f64,
+        /// The truth's moments of order below this are finite.
+        tail_index: f64,
+    },
 }
 
 /// The truth's integration rule, made once per truth and reused for every θ.
@@ -105,6 +124,17 @@ impl Truth {
     /// gives zero density where the truth has mass.
     #[must_use]
     pub fn decompose(&self, model: &dyn Family, nat: &[f64]) -> TruthDecomposition {
+        // E_p|X|^k is infinite for k at or past the truth's tail index: no quadrature then,
+        // whose truncated tails would give a large finite number instead.
+        let (growth, tail_index) = (model.tail_growth(nat), self.family.tail_index(&self.nat));
+        if growth > 0.0 && growth >= tail_index {
+            return TruthDecomposition {
+                truth_entropy: self.entropy,
+                cross_entropy: f64::INFINITY,
+                kl_divergence: f64::INFINITY,
+                infinite: Some(Infinite::Tails { growth, tail_index }),
+            };
+        }
         let mut cross = super::sums::Neumaier::new();
         let mut kl = super::sums::Neumaier::new();
         for (&(x, w), &lp) in self.nodes.points.iter().zip(&self.ln_p) {
@@ -115,10 +145,12 @@ impl Truth {
             cross.add(-w * lq);
             kl.add(w * (lp - lq));
         }
+        let cross_entropy = cross.total();
         TruthDecomposition {
             truth_entropy: self.entropy,
-            cross_entropy: cross.total(),
+            cross_entropy,
             kl_divergence: kl.total(),
+            infinite: (cross_entropy == f64::INFINITY).then_some(Infinite::Support),
         }
     }
 }

@@ -15,6 +15,7 @@ use super::theme::Theme;
 use super::view::{labels, legend, padded, pane_block_with_legend};
 use crate::format::{axis as short, readable as fmt_num};
 use crate::stats::family::FamilyKind;
+use crate::words;
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -128,7 +129,13 @@ fn decomposition(app: &App, width: u16) -> Vec<Line<'static>> {
     let gap_shown = if gap.abs() <= 1e-12 * total.abs().max(1.0) { 0.0 } else { gap };
     let text = format!("{label}: {} = {} + {}", fmt_num(total), fmt_num(base), fmt_num(gap_shown));
     let cells = usize::from(width.saturating_sub(2));
-    let bar = if base >= 0.0 && gap >= 0.0 && total > 0.0 && total.is_finite() {
+    let infinite = run.truth_now.and_then(|t| t.infinite).filter(|_| run.empirical.is_none());
+    let bar = if let Some(why) = infinite {
+        let truth = run.truth.as_ref().map(|t| t.family().kind());
+        truth.map_or_else(String::new, |t| {
+            format!("(infinite: {})", words::infinite(t, run.model.kind(), why))
+        })
+    } else if base >= 0.0 && gap >= 0.0 && total > 0.0 && total.is_finite() {
         let filled = ((base / total) * cells as f64).round() as usize;
         format!("{}{}", "█".repeat(filled.min(cells)), "░".repeat(cells.saturating_sub(filled)))
     } else {

@@ -216,7 +216,8 @@ impl Run {
         self.model_curve = curve(self.model.as_ref(), &nat, self.data_view.x_range);
         self.empirical = empirical_decomposition(self.model.as_ref(), &nat, &self.sample);
         self.truth_now = self.truth.as_ref().map(|t| t.decompose(self.model.as_ref(), &nat));
-        if let Some(t) = self.truth_now {
+        // An infinite H(p, q) is said in words beside the chart, never plotted as a number.
+        if let Some(t) = self.truth_now.filter(|t| t.cross_entropy.is_finite()) {
             let it = self.fit.iteration() as f64;
             if self.truth_series.last().is_none_or(|p| p.0 < it) {
                 self.truth_series.push((it, t.cross_entropy));

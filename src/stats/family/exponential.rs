@@ -50,6 +50,10 @@ impl Family for Exponential {
         (sample.stats().max == 0.0).then(|| Degenerate::outside(sample, "rate", f64::INFINITY))
     }
 
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        1.0
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         1.0 - nat[0].ln()
     }

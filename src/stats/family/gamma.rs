@@ -62,6 +62,10 @@ impl Family for Gamma {
         vec![m.mean * m.mean / var, m.mean / var]
     }
 
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        1.0
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         let (a, b) = (nat[0], nat[1]);
         a - b.ln() + ln_gamma(a) + (1.0 - a) * digamma(a)

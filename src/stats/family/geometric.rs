@@ -69,6 +69,10 @@ impl Family for Geometric {
         (sample.stats().max == 1.0).then(|| Degenerate::outside(sample, "p", 1.0))
     }
 
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        1.0
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         let p = nat[0];
         (-(1.0 - p) * (-p).ln_1p() - p * p.ln()) / p

@@ -69,6 +69,10 @@ impl Family for Normal {
         self.closed_form_mle(sample).unwrap_or_else(|| vec![0.0, 1.0])
     }
 
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        2.0
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         0.5 + HALF_LN_2PI + nat[1].ln()
     }

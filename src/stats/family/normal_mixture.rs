@@ -134,6 +134,10 @@ impl Family for NormalMixture {
         (sample.len() < 5).then_some(Degenerate::TooFew { values: sample.len(), needed: 5 })
     }
 
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        2.0
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         crate::stats::quadrature::expect_under(self, nat, |x| -self.ln_density(nat, x))
     }

@@ -77,6 +77,10 @@ impl Family for Poisson {
         (sample.stats().max == 0.0).then(|| Degenerate::outside(sample, "lambda", 0.0).counts())
     }
 
+    fn tail_growth(&self, _nat: &[f64]) -> f64 {
+        1.0
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         table_entropy(&self.pmf_table(nat).unwrap_or_default())
     }

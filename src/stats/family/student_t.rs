@@ -79,7 +79,16 @@ declare!(
 
 impl Family for StudentT {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
-        dist(nat).ln_pdf(x)
+        let lq = dist(nat).ln_pdf(x);
+        if lq.is_finite() || !x.is_finite() {
+            return lq;
+        }
+        // statrs squares z, which overflows (ln q = −∞) far out; there ln(1 + z²/ν) is
+        // 2 ln |z| − ln ν to every digit.
+        let (nu, z) = (nat[0], (x - nat[1]) / nat[2]);
+        ln_gamma(0.5 * (nu + 1.0)) - ln_gamma(0.5 * nu) - 0.5 * (nu * std::f64::consts::PI).ln()
+            - nat[2].ln()
+            - 0.5 * (nu + 1.0) * (2.0 * z.abs().ln() - nu.ln())
     }
 
     fn add_score(&self, nat: &[f64], x: f64, grad: &mut [f64]) {
@@ -135,6 +144,10 @@ impl Family for StudentT {
 
     fn collapsing(&self, nat: &[f64], sample: &Sample) -> Option<usize> {
         collapsed_scale(nat, sample, &[2])
+    }
+
+    fn tail_index(&self, nat: &[f64]) -> f64 {
+        nat[0]
     }
 
     fn entropy(&self, nat: &[f64]) -> f64 {

@@ -95,6 +95,10 @@ impl Family for Weibull {
         }
     }
 
+    fn tail_growth(&self, nat: &[f64]) -> f64 {
+        nat[0]
+    }
+
     fn entropy(&self, nat: &[f64]) -> f64 {
         let (k, lam) = (nat[0], nat[1]);
         EULER_GAMMA * (1.0 - 1.0 / k) + (lam / k).ln() + 1.0

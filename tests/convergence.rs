@@ -156,3 +156,28 @@ fn every_converged_stop_is_a_maximum() {
         }
     }
 }
+
+#[test]
+fn counts_at_poissons_largest_rate_fit_and_larger_ones_get_advice_that_applies() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let at = dir.path().join("at.txt");
+    std::fs::write(&at, "10000000\n10000000\n").expect("written");
+    let at = at.to_string_lossy().into_owned();
+    let (status, out, err) = run::mlex_in(
+        Path::new("."),
+        ["fit", "--data", &at, "--model", "poisson", "--format", "json"],
+    );
+    assert_eq!(status, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(r["converged"], Value::Bool(true), "{r}");
+    let lambda = r["params"]["lambda"].as_f64().expect("lambda");
+    assert!((lambda - 1e7).abs() < 1e-6, "{lambda}");
+    let above = dir.path().join("above.txt");
+    std::fs::write(&above, "20000000\n30000000\n").expect("written");
+    let above = above.to_string_lossy().into_owned();
+    let (status, _, err) =
+        run::mlex_in(Path::new("."), ["fit", "--data", &above, "--model", "poisson"]);
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("counts cannot be rescaled"), "{err}");
+    assert!(!err.contains("rescale them"), "{err}");
+}

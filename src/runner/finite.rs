@@ -23,6 +23,17 @@ fn all_finite(v: &Value) -> bool {
 /// The end of a message about data that f64 cannot fit: their range, and the way out.
 pub(super) fn beyond_f64(family: &dyn Family, sample: &Sample) -> String {
     let st = sample.stats();
+    if family.kind().is_discrete() {
+        // Counts have no units to change: the way out is another model.
+        return format!(
+            "{} cannot be fitted to counts from {} to {} within 64-bit floating point and its \
+             own limits; counts cannot be rescaled, but a continuous model (normal, gamma) fits \
+             counts this large as the numbers they are",
+            family.kind(),
+            short(st.min),
+            short(st.max)
+        );
+    }
     format!(
         "{} cannot be fitted to values from {} to {} within 64-bit floating point and its own \
          limits; rescale them (to units where they are near 1) if their units allow",

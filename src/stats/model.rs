@@ -120,6 +120,7 @@ pub trait Model: Send + Sync {
     fn hessian_by_differences(&self, free: &[f64]) -> Vec<Vec<f64>> {
         let d = free.len();
         let mut h = vec![vec![0.0; d]; d];
+        let at = |u: &[f64]| Some(self.eval(u)).filter(Eval::is_finite);
         for j in 0..d {
             // The cube root of machine epsilon balances truncation against rounding.
             let step = 6e-6 * free[j].abs().max(1.0);
@@ -127,9 +128,16 @@ pub trait Model: Send + Sync {
             let mut down = free.to_vec();
             up[j] += step;
             down[j] -= step;
-            let (gu, gd) = (self.eval(&up).gradient, self.eval(&down).gradient);
-            for i in 0..d {
-                h[i][j] = (gu[i] - gd[i]) / (up[j] - down[j]);
+            // Next to the edge of the parameter space (a bound such as poisson's largest
+            // lambda) one side may fall outside it: a one-sided difference from θ then.
+            let (hi, lo) = match (at(&up), at(&down)) {
+                (Some(u), Some(l)) => ((u.gradient, up[j]), (l.gradient, down[j])),
+                (Some(u), None) => ((u.gradient, up[j]), (self.eval(free).gradient, free[j])),
+                (None, Some(l)) => ((self.eval(free).gradient, free[j]), (l.gradient, down[j])),
+                (None, None) => ((vec![f64::NAN; d], up[j]), (vec![f64::NAN; d], down[j])),
+            };
+            for (i, row) in h.iter_mut().enumerate() {
+                row[j] = (hi.0[i] - lo.0[i]) / (hi.1 - lo.1);
             }
         }
         // Symmetrise: the exact Hessian is symmetric, the differences nearly so.

@@ -259,9 +259,8 @@ impl App {
                  (ℓ's supremum is at the boundary of the parameter space)"
             )
         } else {
-            "θ set to where Newton's method got at load without converging: the MLE \
-             may lie at the edge of the parameter space"
-                .into()
+            let why = self.run.mle_reason.map_or("", words::stop);
+            format!("θ set to where Newton's method stopped at load, not a verified maximum: {why}")
         };
     }
 

@@ -37,6 +37,8 @@ pub struct Run {
     pub mle_converged: bool,
     /// When Newton at load ran to the boundary instead: which parameter goes where ("df → ∞").
     pub mle_boundary: Option<String>,
+    /// Why Newton's search at load stopped (None for a closed form).
+    pub mle_reason: Option<StopReason>,
     /// Display ranges of the natural parameters.
     pub ranges: Vec<(f64, f64)>,
     /// Bars and truth curve.
@@ -86,13 +88,13 @@ impl Run {
         let objective = Objective { family: model.as_ref(), sample: &sample };
         let closed = model.closed_form_mle(&sample).filter(|m| model.check(m).is_ok());
         let mle_closed_form = closed.is_some();
-        let ((mle, mle_converged), mle_boundary) = closed.map_or_else(
+        let ((mle, mle_converged), (mle_boundary, mle_reason)) = closed.map_or_else(
             || {
                 let found = MleSearch::new(model.as_ref(), &objective).finish(&objective);
                 let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
-                ((found.theta, found.reason.converged()), boundary)
+                ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
             },
-            |m| ((m, true), None),
+            |m| ((m, true), (None, None)),
         );
         let se = standard_errors(&objective, &mle);
         let ranges = parameter_ranges(model.as_ref(), &start, &mle, &se);
@@ -113,6 +115,7 @@ impl Run {
             mle_closed_form,
             mle_converged,
             mle_boundary,
+            mle_reason,
             ranges,
             data_view,
             model_curve: Vec::new(),

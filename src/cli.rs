@@ -2,6 +2,7 @@
 //! (clap's own), and so does every bad input, with one message on stderr.
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -114,11 +115,32 @@ pub enum Command {
     },
 }
 
-fn print(report: &Report, format: Format) {
+/// Why a command could not finish: bad input (status 2), or its output could not be
+/// written (a closed pipe ends quietly, anything else is said).
+pub enum Failure {
+    /// Something the user gave is wrong.
+    Input(InputError),
+    /// Standard output could not be written.
+    Write(std::io::Error),
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Self::Input(e)
+    }
+}
+
+/// Writes `text` to standard output and flushes it, so a full disk shows here, not later.
+fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(Failure::Write)
+}
+
+fn print(report: &Report, format: Format) -> Result<(), Failure> {
     match format {
-        Format::Table => print!("{}", report.to_table()),
-        Format::Json => println!("{}", report.to_json()),
-        Format::Csv => print!("{}", report.to_csv()),
+        Format::Table => out(&report.to_table()),
+        Format::Json => out(&format!("{}\n", report.to_json())),
+        Format::Csv => out(&report.to_csv()),
     }
 }
 
@@ -144,16 +166,16 @@ fn scenario_arg(arg: OsString, field: &str) -> Result<String, InputError> {
 }
 
 /// Runs one command; Err carries the message for stderr.
-pub fn execute(command: Command) -> Result<ExitCode, InputError> {
+pub fn execute(command: Command) -> Result<ExitCode, Failure> {
     match command {
-        Command::Tui { scenario, seed } => crate::tui::run(
+        Command::Tui { scenario, seed } => Ok(crate::tui::run(
             scenario.map(|a| scenario_arg(a, "--scenario")).transpose()?.as_deref(),
             seed,
-        ),
+        )?),
         Command::Run { scenario, steps, seed, format, trajectory } => {
             let s = scenario::load(&scenario_arg(scenario, "--scenario")?)?;
             let report = run_scenario(&s, RunOverrides { seed, steps, trajectory })?;
-            print(&report, format);
+            print(&report, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Fit {
@@ -189,7 +211,8 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
                 && !(t.is_finite() && t >= 0.0)
             {
                 return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
-                    .field("--tolerance"));
+                    .field("--tolerance")
+                    .into());
             }
             let req = FitRequest {
                 data,
@@ -204,7 +227,7 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
                 categories,
                 trajectory,
             };
-            print(&fit_file(&req)?, format);
+            print(&fit_file(&req)?, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Scenarios => {
@@ -213,8 +236,8 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
             for (name, title) in list {
                 let pad = " ".repeat(width - name.chars().count());
                 match title {
-                    Ok(t) => println!("{name}{pad}  {t}"),
-                    Err(e) => println!("{name}{pad}  (invalid: {e})"),
+                    Ok(t) => out(&format!("{name}{pad}  {t}\n"))?,
+                    Err(e) => out(&format!("{name}{pad}  (invalid: {e})\n"))?,
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -225,16 +248,16 @@ pub fn execute(command: Command) -> Result<ExitCode, InputError> {
                 let p = match scenario_arg(p, "path") {
                     Ok(p) => p,
                     Err(e) => {
-                        eprintln!("mlex: {e}");
+                        say(&format!("mlex: {e}"));
                         failed += 1;
                         continue;
                     }
                 };
                 match scenario::load(&p).and_then(|s| crate::runner::prepare(&s, s.seed).map(|_| s))
                 {
-                    Ok(s) => println!("ok  {p}: {}", s.title),
+                    Ok(s) => out(&format!("ok  {p}: {}\n", s.title))?,
                     Err(e) => {
-                        eprintln!("mlex: {e}");
+                        say(&format!("mlex: {e}"));
                         failed += 1;
                     }
                 }
@@ -251,9 +274,20 @@ pub fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Tui { scenario: None, seed: None });
     match execute(command) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("mlex: {e}");
+        Err(Failure::Input(e)) => {
+            say(&format!("mlex: {e}"));
             ExitCode::from(EXIT_BAD_INPUT as u8)
         }
+        // The reader went away (`| head`): nobody is left to tell.
+        Err(Failure::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Write(e)) => {
+            say(&format!("mlex: cannot write the output: {e}"));
+            ExitCode::FAILURE
+        }
     }
+}
+
+/// A line on standard error; if even that cannot be written, there is no one to tell.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -155,3 +155,37 @@ fn check_accepts_good_files_and_rejects_bad_ones_with_status_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .args(["run", "--scenario", "gamma-gradient-ascent", "--trajectory", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mlex starts");
+    let mut first = [0u8; 100];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("some output");
+    // The pipe's reader is dropped here, as `| head -c100` would.
+    let out = child.wait_with_output().expect("mlex ends");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_said_once_with_status_1() {
+    use std::process::{Command, Stdio};
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .args(["run", "--scenario", "normal-basics", "--format", "json"])
+        .stdout(Stdio::from(full))
+        .output()
+        .expect("mlex runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("mlex: cannot write the output:"), "{err}");
+}

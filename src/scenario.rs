@@ -189,9 +189,39 @@ pub fn load(name_or_path: &str) -> Result<Scenario, InputError> {
             names.join(", ")
         )));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::new(format!("cannot read: {e}")).in_file(path))?;
+    let bytes = read_bounded(path)?;
     parse_bytes(&bytes, name_or_path, Some(path))
+}
+
+/// Scenario files larger than this are refused before they are read: a scenario is a page
+/// of settings and a lesson, and a lesson longer than this is not one a screen can show.
+pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+/// The bytes of a scenario file: only a regular file (a FIFO or a device would block or
+/// never end), and at most [`MAX_SCENARIO_BYTES`], checked before allocation.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, InputError> {
+    use std::io::Read as _;
+    let err = |msg: String| InputError::new(msg).in_file(path);
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(err("not a regular file: a scenario is read from a file".into()));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(err(format!(
+            "{} bytes is more than a scenario may hold ({MAX_SCENARIO_BYTES} bytes)",
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow between the look and the read: read one byte past the limit at most.
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(err(format!("more than a scenario may hold ({MAX_SCENARIO_BYTES} bytes)")));
+    }
+    Ok(bytes)
 }
 
 /// Parses scenario bytes: text that is not UTF-8 is refused at the line and column of its
@@ -585,6 +615,8 @@ pub fn catalogue() -> Vec<(String, Result<String, InputError>)> {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            // Only regular files: opening a FIFO would block the listing (and the picker).
+            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
             .collect();
         paths.sort();
         for p in paths {
@@ -592,7 +624,7 @@ pub fn catalogue() -> Vec<(String, Result<String, InputError>)> {
             let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let same = PRESETS
                 .iter()
-                .any(|(n, src)| *n == stem && std::fs::read_to_string(&p).is_ok_and(|t| t == *src));
+                .any(|(n, src)| *n == stem && read_bounded(&p).is_ok_and(|t| t == src.as_bytes()));
             if same {
                 continue;
             }

@@ -189,3 +189,34 @@ fn a_full_disk_is_said_once_with_status_1() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("mlex: cannot write the output:"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_the_scenarios_neither_blocks_the_listing_nor_loads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("scenarios")).expect("folder");
+    let fifo = dir.path().join("scenarios").join("blocker.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    // Each of these would wait for a writer forever if it opened the FIFO.
+    let (code, stdout, stderr) = run::mlex_in(dir.path(), ["scenarios"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("blocker"), "{stdout}");
+    let (code, _, stderr) = run::mlex_in(dir.path(), ["check", "scenarios/blocker.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
+
+#[test]
+fn a_scenario_file_past_the_size_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.toml");
+    let mut text = String::from("title = \"x\"\nlesson = \"");
+    text.push_str(&"a".repeat((mlex::scenario::MAX_SCENARIO_BYTES + 10) as usize));
+    text.push_str("\"\n");
+    std::fs::write(&big, text).expect("written");
+    let (code, _, stderr) = run::mlex_in(dir.path(), ["check", "big.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("more than a scenario may hold"), "{stderr}");
+    assert!(stderr.len() < 500, "the message echoes the file: {} bytes", stderr.len());
+}

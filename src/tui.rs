@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
 use crate::error::InputError;
 use crate::scenario;
@@ -73,10 +73,28 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|e| InputError::new(format!("cannot watch for signals: {e}")))?;
     }
+    // Job control: SIGTSTP from outside (`kill -TSTP`), or Ctrl-Z, which raw mode delivers
+    // as a key, suspends with the terminal restored.
+    let suspend = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    signal_hook::flag::register(signal_hook::consts::SIGTSTP, Arc::clone(&suspend))
+        .map_err(|e| InputError::new(format!("cannot watch for signals: {e}")))?;
     show_cursor_on_panic();
+    #[cfg(unix)]
+    watch_for_hangup(Arc::clone(&stop));
     let result = ratatui::run(|terminal| {
         run_loop(terminal, &mut app, &stop, |timeout| {
-            if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
+            let event = if event::poll(timeout)? { Some(event::read()?) } else { None };
+            let ctrl_z = matches!(&event, Some(Event::Key(k)) if k.code == KeyCode::Char('z')
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.kind == KeyEventKind::Press);
+            if ctrl_z || suspend.swap(false, Ordering::Relaxed) {
+                suspend_process()?;
+                // Back from `fg`: a resize makes the loop redraw the whole screen.
+                let (w, h) = ratatui::crossterm::terminal::size()?;
+                return Ok(Some(Event::Resize(w, h)));
+            }
+            Ok(event)
         })
     });
     // ratatui leaves the cursor hidden; show it again for the shell.
@@ -88,6 +106,71 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Exit status when the terminal went away.
+#[cfg(unix)]
+const EXIT_HANGUP: i32 = 129;
+
+/// How long a stop (a signal) may wait for the loop before the watcher ends the process.
+#[cfg(unix)]
+const STOP_GRACE: Duration = Duration::from_secs(1);
+
+/// Watches, on a thread of its own, for the terminal going away and for a stop the loop does
+/// not get to. crossterm's reader retries forever on a terminal whose other side has closed
+/// (its read fails with EIO and it tries again), so once an ssh connection drops or a tmux
+/// session is killed the loop never runs again: not for the hangup, not for SIGHUP or
+/// SIGTERM. With no terminal there is nothing to restore, so the watcher exits at once; after
+/// a signal it restores what it can first.
+#[cfg(unix)]
+fn watch_for_hangup(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut stopping_since: Option<std::time::Instant> = None;
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            if terminal_gone() {
+                std::process::exit(EXIT_HANGUP);
+            }
+            if stop.load(Ordering::Relaxed) {
+                let since = *stopping_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() >= STOP_GRACE {
+                    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+                    let _ = ratatui::crossterm::execute!(
+                        std::io::stdout(),
+                        ratatui::crossterm::terminal::LeaveAlternateScreen,
+                        ratatui::crossterm::cursor::Show
+                    );
+                    std::process::exit(1);
+                }
+            }
+        }
+    });
+}
+
+/// Whether the terminal on standard input has hung up (its other side closed).
+#[cfg(unix)]
+fn terminal_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use std::os::fd::AsFd as _;
+    let stdin = std::io::stdin();
+    let fd = stdin.as_fd();
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+    poll(&mut fds, Some(&now)).is_ok()
+        && fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
+}
+
+/// Stops the process with the terminal as the shell expects it (main screen, cursor shown,
+/// cooked input), and takes the terminal back when it continues.
+fn suspend_process() -> std::io::Result<()> {
+    use ratatui::crossterm::{cursor, execute, terminal};
+    terminal::disable_raw_mode()?;
+    execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show)?;
+    #[cfg(unix)]
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    terminal::enable_raw_mode()?;
+    execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+    Ok(())
 }
 
 fn show_cursor() {
@@ -140,7 +223,14 @@ where
                     pacer.reset();
                 }
             }
-            Some(Event::Resize(w, h)) => apply(app, Action::Resize(w, h)),
+            Some(Event::Resize(w, h)) => {
+                // A full redraw: after a resize, or a return from the background, the screen
+                // may hold anything.
+                terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, w, h))
+                    .map_err(std::io::Error::other)?;
+                apply(app, Action::Resize(w, h));
+            }
             _ => {}
         }
         let (was_running, filling) = (app.running, !app.running && app.run.surface_pending());

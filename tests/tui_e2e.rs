@@ -447,3 +447,76 @@ fn sighup_restores_the_terminal() {
     s.wait_exit();
     s.assert_terminal_restored();
 }
+
+/// The terminal goes away (an ssh connection drops, a tmux session is killed): its master
+/// side closes. mlex must exit at once, not spin on a terminal that is gone.
+#[test]
+fn closing_the_terminal_ends_mlex() {
+    let pair = native_pty_system()
+        .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+        .expect("a pseudo-terminal");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mlex"));
+    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn mlex");
+    drop(pair.slave);
+    // Read what it draws for a while, so it is in its loop, then close every master handle.
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let drawn = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(1500) {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+            if String::from_utf8_lossy(&seen).contains("iteration 0") {
+                break;
+            }
+        }
+        seen.len()
+    });
+    assert!(drawn.join().expect("reader") > 0, "mlex drew nothing");
+    drop(pair.master);
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5) {
+        if child.try_wait().expect("wait").is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("mlex still runs 5 s after its terminal closed");
+}
+
+/// Job control: SIGTSTP (what a shell's Ctrl-Z sends) stops mlex with the terminal restored
+/// for the shell; SIGCONT (`fg`) takes it back and redraws.
+#[test]
+fn a_stop_restores_the_terminal_and_a_continue_redraws() {
+    use nix::sys::signal::{Signal, kill};
+    let mut s = started();
+    kill(s.pid(), Signal::SIGTSTP).expect("SIGTSTP");
+    let start = Instant::now();
+    loop {
+        let alternate = s.screen.lock().expect("parser").screen().alternate_screen();
+        if !alternate {
+            break;
+        }
+        assert!(start.elapsed() < PATIENCE, "still on the alternate screen after SIGTSTP");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    s.assert_terminal_restored();
+    kill(s.pid(), Signal::SIGCONT).expect("SIGCONT");
+    let start = Instant::now();
+    while !s.screen.lock().expect("parser").screen().alternate_screen() {
+        assert!(start.elapsed() < PATIENCE, "not back on the alternate screen after SIGCONT");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    s.wait_for("iteration 0");
+    s.send(b" ");
+    s.wait_for("iteration 1");
+    s.send(b"q");
+    s.wait_exit();
+    s.assert_terminal_restored();
+}

@@ -293,3 +293,36 @@ fn with_more_than_two_parameters_the_surface_follows_theta() {
         assert_eq!(s.base[i], now[i], "parameter {i} not held at the current θ");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn export_never_writes_through_a_planted_symlink() {
+    let mut a = app();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    // The names an export used to write through: its predictable temporary name, for any
+    // process id, and the final name.
+    let pid = std::process::id();
+    for name in [format!(".mlex-export-{pid}.tmp"), "mlex-normal-basics.csv".to_string()] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(name)).expect("symlink");
+    }
+    a.export_dir = dir.path().to_path_buf();
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::Export);
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let written =
+        std::fs::read_to_string(dir.path().join("mlex-normal-basics-2.csv")).expect("exported");
+    assert!(written.starts_with("run,label,iteration,event,"));
+}
+
+#[test]
+fn a_failed_export_names_the_folder_and_keeps_the_run() {
+    let mut a = app();
+    a.export_dir = std::path::PathBuf::from("/nonexistent/folder");
+    apply(&mut a, Action::Step);
+    apply(&mut a, Action::Export);
+    let Overlay::Error(message) = &a.overlay else { panic!("no error shown: {:?}", a.overlay) };
+    assert!(message.contains("/nonexistent/folder"), "{message}");
+    assert_eq!(a.run.fit.iteration(), 1);
+}

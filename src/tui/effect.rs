@@ -41,7 +41,8 @@ pub fn perform(effect: Effect) -> Action {
             Action::Loaded { name, result }
         }
         Effect::Export { dir, scenario, runs } => Action::Exported {
-            result: export::write_new(&dir, &scenario, &runs).map_err(|e| e.to_string()),
+            result: export::write_new(&dir, &scenario, &runs)
+                .map_err(|e| format!("cannot write in {}: {e}", dir.display())),
             runs: runs.len(),
         },
     }

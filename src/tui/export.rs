@@ -1,5 +1,6 @@
-//! Trajectory export: a new CSV file, never overwriting one that exists, written through a
-//! temporary file so an interrupted export leaves nothing half-written under the final name.
+//! Trajectory export: a new CSV file, never overwriting one that exists, written through an
+//! exclusive temporary file so an interrupted export leaves nothing half-written under the
+//! final name.
 //! Only the run loop calls [`write_new`] (answering an export effect); `App::update` never
 //! touches the disk.
 
@@ -59,28 +60,21 @@ pub fn write_new(dir: &Path, scenario: &str, runs: &[ArchivedRun]) -> std::io::R
         .take(60)
         .collect();
     let text = csv(runs);
-    let tmp = dir.join(format!(".mlex-export-{}.tmp", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-    }
+    // An exclusive temporary file with an unpredictable name: a planted file or symlink at a
+    // guessable name is never opened, let alone written through.
+    let mut tmp =
+        tempfile::Builder::new().prefix(".mlex-export-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
     for n in 1..10_000 {
         let name = if n == 1 { format!("mlex-{stem}.csv") } else { format!("mlex-{stem}-{n}.csv") };
         let path = dir.join(name);
-        // A hard link fails if the name exists, so no file is ever replaced.
-        match std::fs::hard_link(&tmp, &path) {
-            Ok(()) => {
-                std::fs::remove_file(&tmp)?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
+        // Persisting without clobbering fails if the name exists, so no file is replaced.
+        match tmp.persist_noclobber(&path) {
+            Ok(_) => return Ok(path),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
+            Err(e) => return Err(e.error),
         }
     }
-    let _ = std::fs::remove_file(&tmp);
     Err(std::io::Error::other("too many exports with this name in the folder"))
 }

@@ -80,9 +80,9 @@ impl fmt::Display for InputError {
             write!(f, "{place}: ")?;
         }
         if let Some(field) = &self.field {
-            write!(f, "{}: ", one_line(field))?;
+            write!(f, "{}: ", cut(&one_line(field), FIELD_LIMIT))?;
         }
-        f.write_str(&one_line(&self.message))
+        f.write_str(&cut(&one_line(&self.message), MESSAGE_LIMIT))
     }
 }
 
@@ -90,6 +90,19 @@ impl std::error::Error for InputError {}
 
 /// Escapes control characters (a newline in a quoted TOML key, say), so an error stays the
 /// one line the command-line contract promises.
+/// The most characters of a field name shown (a header row of a binary file is no name).
+const FIELD_LIMIT: usize = 80;
+/// The most characters of a message shown: anything of the user's it quotes is bounded.
+const MESSAGE_LIMIT: usize = 2000;
+
+/// `text` cut to `limit` characters, marked where it was cut.
+fn cut(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        Some((i, _)) => format!("{}…", &text[..i]).into(),
+        None => text.into(),
+    }
+}
+
 fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()

@@ -162,3 +162,24 @@ fn bad_flags_name_the_flag_and_exit_2() {
         assert!(stderr.contains(words), "{args:?}: {stderr:?} lacks {words:?}");
     }
 }
+
+#[test]
+fn endless_or_binary_input_is_refused_in_bounded_memory_with_a_short_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 3 MiB of NUL bytes and no newline: one "line" the message must not echo whole.
+    let nul = dir.path().join("nul.txt");
+    std::fs::write(&nul, vec![0u8; 3 << 20]).expect("written");
+    let nul = nul.to_string_lossy().into_owned();
+    let (code, _, stderr) =
+        run::mlex_in(Path::new("."), ["fit", "--data", &nul, "--model", "normal"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.len() < 400, "{} bytes of message", stderr.len());
+    // A device that never ends: refused at the first line, not read until memory runs out.
+    #[cfg(unix)]
+    {
+        let (code, _, stderr) =
+            run::mlex_in(Path::new("."), ["fit", "--data", "/dev/zero", "--model", "normal"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(":1: a line longer than"), "{stderr}");
+    }
+}

@@ -38,7 +38,8 @@ pub(super) fn for_each_piece<R: Read + Send>(
     let chunk = chunk.max(1);
     // The start of a line read past the end of the last piece.
     let mut carry = Vec::new();
-    let mut piece = read_piece(&mut reader, chunk, &mut carry, Vec::new())?;
+    let mut piece =
+        read_piece(&mut reader, chunk, &mut carry, Vec::new()).map_err(|f| f.at_line(1))?;
     // The buffer of the piece before, reused for the next.
     let mut spare = Vec::new();
     // 1-based number of the line that starts `piece`.
@@ -77,11 +78,38 @@ pub(super) fn for_each_piece<R: Read + Send>(
         line += newlines;
         let Some(next) = next else { return failed.map_or(Ok(()), Err) };
         // A piece that is not UTF-8 has already ended the loop.
-        spare = std::mem::replace(&mut piece, next?)
+        // A line too long starts where the next piece would.
+        spare = std::mem::replace(&mut piece, next.map_err(|f| f.at_line(line))?)
             .text
             .map_or_else(|_| Vec::new(), String::into_bytes);
     }
 }
+
+/// Why the next piece could not be read.
+enum ReadFault {
+    /// The reader failed.
+    Read(InputError),
+    /// A line ran past [`MAX_LINE_BYTES`].
+    LongLine,
+}
+
+impl ReadFault {
+    /// The error, a line too long placed at `line`, where it starts.
+    fn at_line(self, line: usize) -> InputError {
+        match self {
+            Self::Read(e) => e,
+            Self::LongLine => InputError::new(format!(
+                "a line longer than {MAX_LINE_BYTES} bytes: a data file holds one number, or \
+                 one CSV row, per line"
+            ))
+            .at_line(line),
+        }
+    }
+}
+
+/// The longest line a data file may have: far past any row a person or a program writes
+/// (lines of 10 MB are read), short of holding an endless input whole.
+pub const MAX_LINE_BYTES: usize = 1 << 26;
 
 /// Reads the next piece of whole lines into `buf`, after `carry`, and leaves the start of a
 /// line read past its end in `carry`.
@@ -90,7 +118,7 @@ fn read_piece<R: Read>(
     chunk: usize,
     carry: &mut Vec<u8>,
     mut buf: Vec<u8>,
-) -> Result<Piece, InputError> {
+) -> Result<Piece, ReadFault> {
     buf.clear();
     buf.append(carry);
     loop {
@@ -99,7 +127,7 @@ fn read_piece<R: Read>(
             .by_ref()
             .take(chunk as u64)
             .read_to_end(&mut buf)
-            .map_err(|e| InputError::new(format!("cannot read: {e}")))?;
+            .map_err(|e| ReadFault::Read(InputError::new(format!("cannot read: {e}"))))?;
         // `read_to_end` stops short of the limit only at the end of the file.
         let at_end = read < chunk;
         // Bytes before `old` hold no newline: they are the carried start of a line.
@@ -108,6 +136,9 @@ fn read_piece<R: Read>(
         } else {
             match memchr::memrchr(b'\n', &buf[old..]) {
                 Some(i) => old + i + 1,
+                // A line this long holds no number a person wrote (it is /dev/zero, or a file
+                // with no newlines): refused before it is held whole in memory.
+                None if buf.len() > MAX_LINE_BYTES => return Err(ReadFault::LongLine),
                 None => continue,
             }
         };

@@ -253,8 +253,10 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
                         continue;
                     }
                 };
-                match scenario::load(&p).and_then(|s| crate::runner::prepare(&s, s.seed).map(|_| s))
-                {
+                // The same validation as `mlex run`, which is to say running it.
+                let checked = scenario::load(&p)
+                    .and_then(|s| run_scenario(&s, RunOverrides::default()).map(|_| s));
+                match checked {
                     Ok(s) => out(&format!("ok  {p}: {}\n", s.title))?,
                     Err(e) => {
                         say(&format!("mlex: {e}"));

@@ -447,8 +447,8 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
 
     Ok(Scenario {
         name: name.to_string(),
-        title: raw.title.into_inner(),
-        lesson: raw.lesson.unwrap_or_default(),
+        title: printable(&raw.title.into_inner(), false),
+        lesson: printable(&raw.lesson.unwrap_or_default(), true),
         seed: raw.seed.unwrap_or(1),
         sample_size,
         source,
@@ -460,6 +460,14 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         model_at: file.map(|_| line_col(text, raw_model_span.start)),
         focus: raw.view.and_then(|v| v.focus),
     })
+}
+
+/// Text with its control characters (escape sequences that would drive the terminal it is
+/// printed on) replaced by U+FFFD; a lesson keeps its line breaks.
+fn printable(text: &str, lines: bool) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && !(lines && c == '\n') { '\u{fffd}' } else { c })
+        .collect()
 }
 
 fn named(raw: &BTreeMap<String, Spanned<RawParam>>) -> BTreeMap<String, ParamValue> {

@@ -220,3 +220,40 @@ fn a_scenario_file_past_the_size_limit_is_refused_unread() {
     assert!(stderr.contains("more than a scenario may hold"), "{stderr}");
     assert!(stderr.len() < 500, "the message echoes the file: {} bytes", stderr.len());
 }
+
+#[test]
+fn titles_are_printed_without_the_escape_sequences_they_hold() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = dir.path().join("evil.toml");
+    std::fs::write(
+        &evil,
+        "title = \"evil \\u001b[31mred\\u001b[0m\"\nlesson = \"a\\nb\\u0007\"\n[truth]\nfamily = \"normal\"\nparams = { mu = 0, sigma = 1 }\n[model]\nfamily = \"normal\"\n",
+    )
+    .expect("written");
+    let (code, stdout, stderr) = run::mlex_in(dir.path(), ["check", "evil.toml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("evil \u{fffd}[31mred"), "{stdout:?}");
+    let s = mlex::scenario::load(&evil.to_string_lossy()).expect("loads");
+    assert_eq!(s.lesson, "a\nb\u{fffd}", "a lesson keeps its line breaks");
+}
+
+#[test]
+fn check_refuses_what_run_refuses() {
+    // A truth whose entropy cannot be computed: `run` refuses it after the fit, and `check`
+    // used to call it ok.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("wide.toml");
+    std::fs::write(
+        &path,
+        "title = \"t\"\n[truth]\nfamily = \"lognormal\"\nparams = { mu = 0, sigma = 1e300 }\n[model]\nfamily = \"lognormal\"\n",
+    )
+    .expect("written");
+    let (run_code, _, run_err) = run::mlex_in(dir.path(), ["run", "--scenario", "wide.toml"]);
+    let (check_code, _, check_err) = run::mlex_in(dir.path(), ["check", "wide.toml"]);
+    assert_eq!(run_code == 0, check_code == 0, "run: {run_err}; check: {check_err}");
+    if run_code != 0 {
+        assert_eq!(check_code, 2);
+        assert_eq!(run_err.trim(), check_err.trim());
+    }
+}

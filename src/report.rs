@@ -12,9 +12,16 @@ use crate::optim::fit::{Event, Record, StopReason};
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
 use crate::stats::underflow::UnderflowTrace;
 
+/// The version of the JSON layout. 2: `schema_version` itself, `stop_reason`'s verified
+/// reasons (`saddle`, `flat`, …), `truth.infinite`.
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// Everything `mlex run` and `mlex fit` print.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The version of this layout ([`SCHEMA_VERSION`]): it changes when a field is renamed or
+    /// removed, or its meaning changes.
+    pub schema_version: u32,
     /// Model family name.
     pub model: String,
     /// Sample size m.

@@ -189,6 +189,7 @@ fn report(
     let nat = &cur.natural;
     let underflow = first_hits(&Objective { family, sample }, nat, cur.log_likelihood);
     Report {
+        schema_version: crate::report::SCHEMA_VERSION,
         model: family.kind().name().to_string(),
         n: sample.len(),
         params: family.params_json(nat),

@@ -257,3 +257,36 @@ fn check_refuses_what_run_refuses() {
         assert_eq!(run_err.trim(), check_err.trim());
     }
 }
+
+/// Every key path of a JSON value, arrays by their first element, sorted.
+fn key_paths(v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let here = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                out.push(here.clone());
+                key_paths(v, &here, out);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(first) = items.first() {
+                key_paths(first, &format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_json_key_set_is_pinned() {
+    let mut keys = Vec::new();
+    let run = json(&["run", "--scenario", "heavy-tails-t", "--format", "json", "--trajectory"]);
+    assert_eq!(run["schema_version"], mlex::report::SCHEMA_VERSION);
+    key_paths(&run, "", &mut keys);
+    let fit =
+        json(&["fit", "--data", "tests/data/small.txt", "--model", "gamma", "--format", "json"]);
+    key_paths(&fit, "", &mut keys);
+    keys.sort();
+    keys.dedup();
+    insta::assert_snapshot!(keys.join("\n"));
+}

@@ -6,17 +6,31 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
 use crate::report::Report;
 use crate::runner::{FitRequest, RunOverrides, fit_file, parse_named, run_scenario};
 use crate::scenario;
+use crate::stats::family::FamilyKind;
 
 /// mlex: a terminal explorer for maximum likelihood estimation.
 #[derive(Debug, Parser)]
-#[command(name = "mlex", version, about, long_about = None)]
+#[command(
+    name = "mlex",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  \
+        mlex                                    the explorer on normal-basics\n  \
+        mlex tui -s underflow                   the explorer on a preset\n  \
+        mlex run -s gamma-newton -f json        a preset headless, as JSON\n  \
+        mlex fit data.txt -m gamma              fit a gamma to one number per line\n  \
+        mlex fit data.csv -m weibull -c hours   a CSV column\n  \
+        mlex completions bash > mlex.bash       shell completions\n  \
+        mlex man > mlex.1                       the manual page"
+)]
 pub struct Cli {
     /// What to do; with none, the TUI opens on the default scenario.
     #[command(subcommand)]
@@ -34,13 +48,59 @@ pub enum Format {
     Csv,
 }
 
+/// The arguments of `mlex fit`.
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// Data file: one number per line, or CSV with a header (or give it with --data).
+    #[arg(value_name = "FILE", required_unless_present = "data", conflicts_with = "data")]
+    pub file: Option<PathBuf>,
+    /// Data file (the same as the positional FILE).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Model family.
+    #[arg(short, long, long_help = family_help())]
+    pub model: String,
+    /// CSV column by name or 1-based index.
+    #[arg(short, long)]
+    pub column: Option<String>,
+    /// Optimiser (default newton).
+    #[arg(short, long, long_help = optimizer_help())]
+    pub optimizer: Option<String>,
+    /// Starting θ, e.g. mu=0,sigma=2 (categorical: p=0.2:0.3:0.5).
+    #[arg(long, allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// Step size for the first-order optimisers.
+    #[arg(long, allow_negative_numbers = true)]
+    pub step_size: Option<f64>,
+    /// Step limit.
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Stop when the gradient norm of the mean log-likelihood is at most this (or, where
+    /// θ runs to the boundary, when the mean log-likelihood is within this of its
+    /// supremum).
+    #[arg(long, allow_negative_numbers = true)]
+    pub tolerance: Option<f64>,
+    /// Binomial: the fixed number of trials n.
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Categorical: the number of categories k (default: largest value + 1).
+    #[arg(long)]
+    pub categories: Option<usize>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Include every step in the JSON.
+    #[arg(long)]
+    pub trajectory: bool,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the interactive explorer.
     Tui {
         /// Preset name or scenario file.
-        #[arg(long, value_parser = clap::value_parser!(OsString))]
+        #[arg(short, long, value_parser = clap::value_parser!(OsString))]
         scenario: Option<OsString>,
         /// Seed of the sampler.
         #[arg(long)]
@@ -49,7 +109,7 @@ pub enum Command {
     /// Run a scenario headless to its step limit or convergence.
     Run {
         /// Preset name or scenario file.
-        #[arg(long, value_parser = clap::value_parser!(OsString))]
+        #[arg(short, long, value_parser = clap::value_parser!(OsString))]
         scenario: OsString,
         /// Step limit (replaces the scenario's).
         #[arg(long)]
@@ -58,55 +118,23 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
+        #[arg(short, long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Include every step in the JSON.
         #[arg(long)]
         trajectory: bool,
     },
     /// Fit a model to your own numbers.
-    Fit {
-        /// Data file: one number per line, or CSV with a header.
-        #[arg(long)]
-        data: PathBuf,
-        /// Model family (normal, exponential, gamma, …).
-        #[arg(long)]
-        model: String,
-        /// CSV column by name or 1-based index.
-        #[arg(long)]
-        column: Option<String>,
-        /// gradient_ascent, momentum, adam or newton (default newton).
-        #[arg(long)]
-        optimizer: Option<String>,
-        /// Starting θ, e.g. mu=0,sigma=2 (categorical: p=0.2:0.3:0.5).
-        #[arg(long, allow_hyphen_values = true)]
-        start: Option<String>,
-        /// Step size for the first-order optimisers.
-        #[arg(long, allow_negative_numbers = true)]
-        step_size: Option<f64>,
-        /// Step limit.
-        #[arg(long)]
-        max_steps: Option<usize>,
-        /// Stop when the gradient norm of the mean log-likelihood is at most this (or, where
-        /// θ runs to the boundary, when the mean log-likelihood is within this of its
-        /// supremum).
-        #[arg(long, allow_negative_numbers = true)]
-        tolerance: Option<f64>,
-        /// Binomial: the fixed number of trials n.
-        #[arg(long)]
-        trials: Option<u64>,
-        /// Categorical: the number of categories k (default: largest value + 1).
-        #[arg(long)]
-        categories: Option<usize>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Include every step in the JSON.
-        #[arg(long)]
-        trajectory: bool,
-    },
+    Fit(FitArgs),
     /// List the presets (name, then title), and ./scenarios/*.toml.
     Scenarios,
+    /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `mlex man > mlex.1`.
+    Man,
     /// Validate scenario files.
     Check {
         /// Files (or preset names) to check.
@@ -144,6 +172,26 @@ fn print(report: &Report, format: Format) -> Result<(), Failure> {
     }
 }
 
+/// The families, for `--model`'s long help.
+fn family_help() -> String {
+    format!("Model family: one of {}.", FamilyKind::all_names())
+}
+
+/// The optimisers, for `--optimizer`'s long help.
+fn optimizer_help() -> String {
+    format!("Optimiser: one of {} (default newton).", OptimizerKind::all_names())
+}
+
+/// " (did you mean 'x'?)" for the name nearest `given`, when one is near.
+fn suggestion<'a>(given: &str, names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| (strsim::damerau_levenshtein(given, n), n))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 3))
+        .min()
+        .map(|(_, n)| format!(" (did you mean '{n}'?)"))
+        .unwrap_or_default()
+}
+
 fn positive_finite(flag: &str, v: Option<f64>) -> Result<(), InputError> {
     match v {
         Some(x) if !(x.is_finite() && x > 0.0) => {
@@ -178,56 +226,17 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
             print(&report, format)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fit {
-            data,
-            model,
-            column,
-            optimizer,
-            start,
-            step_size,
-            max_steps,
-            tolerance,
-            trials,
-            categories,
-            format,
-            trajectory,
-        } => {
-            let optimizer = optimizer
-                .map(|o| {
-                    OptimizerKind::from_name(&o).ok_or_else(|| {
-                        InputError::new(format!(
-                            "unknown optimizer '{o}' (choose one of {})",
-                            OptimizerKind::all_names()
-                        ))
-                        .field("--optimizer")
-                    })
-                })
-                .transpose()?;
-            let start = start
-                .map(|s| parse_named(&s).map_err(|e| InputError::new(e).field("--start")))
-                .transpose()?;
-            positive_finite("--step-size", step_size)?;
-            if let Some(t) = tolerance
-                && !(t.is_finite() && t >= 0.0)
-            {
-                return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
-                    .field("--tolerance")
-                    .into());
-            }
-            let req = FitRequest {
-                data,
-                column,
-                model,
-                optimizer,
-                start,
-                step_size,
-                max_steps,
-                tolerance,
-                trials,
-                categories,
-                trajectory,
-            };
-            print(&fit_file(&req)?, format)?;
+        Command::Fit(args) => fit(args),
+        Command::Completions { shell } => {
+            let mut out_buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mlex", &mut out_buf);
+            out(&String::from_utf8_lossy(&out_buf))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page).map_err(Failure::Write)?;
+            out(&String::from_utf8_lossy(&page))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Scenarios => {
@@ -267,6 +276,75 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
             Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_BAD_INPUT as u8) })
         }
     }
+}
+
+/// `mlex fit`: checks the flags, reads the data, fits and prints.
+fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
+    let FitArgs {
+        file,
+        data,
+        model,
+        column,
+        optimizer,
+        start,
+        step_size,
+        max_steps,
+        tolerance,
+        trials,
+        categories,
+        format,
+        trajectory,
+    } = args;
+    let optimizer = optimizer
+        .map(|o| {
+            OptimizerKind::from_name(&o).ok_or_else(|| {
+                InputError::new(format!(
+                    "unknown optimizer '{o}'{} (choose one of {})",
+                    suggestion(&o, OptimizerKind::ALL.iter().map(|k| k.name())),
+                    OptimizerKind::all_names()
+                ))
+                .field("--optimizer")
+            })
+        })
+        .transpose()?;
+    let start = start
+        .map(|s| parse_named(&s).map_err(|e| InputError::new(e).field("--start")))
+        .transpose()?;
+    positive_finite("--step-size", step_size)?;
+    if let Some(t) = tolerance
+        && !(t.is_finite() && t >= 0.0)
+    {
+        return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
+            .field("--tolerance")
+            .into());
+    }
+    if FamilyKind::from_name(&model).is_none() {
+        return Err(InputError::new(format!(
+            "unknown family '{model}'{} (choose one of {})",
+            suggestion(&model, FamilyKind::ALL.iter().map(|k| k.name())),
+            FamilyKind::all_names()
+        ))
+        .field("--model")
+        .into());
+    }
+    // clap requires one of the two.
+    let data = file.or(data).unwrap_or_default();
+    let req = FitRequest {
+        data,
+        column,
+        model,
+        optimizer,
+        start,
+        step_size,
+        max_steps,
+        tolerance,
+        trials,
+        categories,
+        trajectory,
+    };
+
+    print(&fit_file(&req)?, format)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Parses the arguments, runs, and turns bad input into status 2.

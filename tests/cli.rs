@@ -290,3 +290,33 @@ fn the_json_key_set_is_pinned() {
     keys.dedup();
     insta::assert_snapshot!(keys.join("\n"));
 }
+
+#[test]
+fn the_data_file_may_be_positional_and_flags_have_short_forms() {
+    let long =
+        json(&["fit", "--data", "tests/data/small.txt", "--model", "gamma", "--format", "json"]);
+    let short = json(&["fit", "tests/data/small.txt", "-m", "gamma", "-f", "json"]);
+    assert_eq!(long["params"], short["params"]);
+    let (code, _, stderr) = mlex(&["fit", "tests/data/small.txt", "-m", "gama"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean 'gamma'?"), "{stderr}");
+    let (code, _, stderr) = mlex(&["fit", "tests/data/small.txt", "-m", "gamma", "-o", "adm"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean 'adam'?"), "{stderr}");
+}
+
+#[test]
+fn completions_and_the_manual_page_are_printed() {
+    let (code, stdout, _) = mlex(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("_mlex()") && stdout.contains("--model"), "{stdout}");
+    let (code, stdout, _) = mlex(&["completions", "zsh"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("#compdef mlex"));
+    let (code, stdout, _) = mlex(&["man"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(".TH mlex 1") && stdout.contains("fit"), "{stdout}");
+    let (code, stdout, _) = mlex(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Examples:"), "{stdout}");
+}

@@ -66,9 +66,13 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
         )));
     }
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in
-        [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP]
-    {
+    let signals = [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        #[cfg(unix)]
+        signal_hook::consts::SIGHUP,
+    ];
+    for signal in signals {
         // A signal only sets the flag; the loop then leaves and ratatui restores the terminal.
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|e| InputError::new(format!("cannot watch for signals: {e}")))?;

@@ -7,6 +7,7 @@
 use crate::optim::fit::{Fit, StopReason, Stopping};
 use crate::optim::{OptimizerKind, Settings};
 use crate::stats::family::Family;
+use crate::stats::model::Model;
 use crate::stats::objective::Objective;
 use crate::stats::underflow::{TraceBuilder, UnderflowTrace};
 
@@ -90,7 +91,7 @@ impl Surface {
     /// Computes up to `cells` more grid points: on a family without sufficient statistics
     /// each point is a pass over the data, so the work is counted point by point, not row by
     /// row.
-    pub fn advance(&mut self, objective: &Objective<'_>, cells: usize) {
+    pub fn advance(&mut self, model: &dyn Model, cells: usize) {
         let nx = self.xs.len();
         let mut nat = self.base.clone();
         let end = self.values.len().min(self.cells_done.saturating_add(cells));
@@ -100,8 +101,8 @@ impl Surface {
             if !self.is_profile() {
                 nat[self.py] = self.ys[r];
             }
-            let v = if objective.family.check(&nat).is_ok() {
-                let ll = objective.family.log_likelihood(&nat, objective.sample);
+            let v = if model.admits(&nat) {
+                let ll = model.log_likelihood(&nat);
                 ll.is_finite().then_some(ll)
             } else {
                 None

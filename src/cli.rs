@@ -182,14 +182,21 @@ fn optimizer_help() -> String {
     format!("Optimiser: one of {} (default newton).", OptimizerKind::all_names())
 }
 
-/// " (did you mean 'x'?)" for the name nearest `given`, when one is near.
-fn suggestion<'a>(given: &str, names: impl Iterator<Item = &'a str>) -> String {
-    names
-        .map(|n| (strsim::damerau_levenshtein(given, n), n))
+/// "unknown WHAT 'given' (did you mean 'x'?) (choose one of …)" for `flag`, suggesting the
+/// name nearest `given` when one is near.
+fn unknown(what: &str, given: &str, names: &[&str], flag: &str) -> InputError {
+    let nearest = names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(given, n), *n))
         .filter(|(d, n)| *d <= 2.max(n.len() / 3))
         .min()
         .map(|(_, n)| format!(" (did you mean '{n}'?)"))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    InputError::new(format!(
+        "unknown {what} '{given}'{nearest} (choose one of {})",
+        names.join(", ")
+    ))
+    .field(flag)
 }
 
 fn positive_finite(flag: &str, v: Option<f64>) -> Result<(), InputError> {
@@ -280,70 +287,57 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
 
 /// `mlex fit`: checks the flags, reads the data, fits and prints.
 fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
-    let FitArgs {
-        file,
-        data,
-        model,
-        column,
-        optimizer,
-        start,
-        step_size,
-        max_steps,
-        tolerance,
-        trials,
-        categories,
-        format,
-        trajectory,
-    } = args;
-    let optimizer = optimizer
+    let optimizer = args
+        .optimizer
         .map(|o| {
             OptimizerKind::from_name(&o).ok_or_else(|| {
-                InputError::new(format!(
-                    "unknown optimizer '{o}'{} (choose one of {})",
-                    suggestion(&o, OptimizerKind::ALL.iter().map(|k| k.name())),
-                    OptimizerKind::all_names()
-                ))
-                .field("--optimizer")
+                unknown(
+                    "optimizer",
+                    &o,
+                    &OptimizerKind::ALL.map(OptimizerKind::name),
+                    "--optimizer",
+                )
             })
         })
         .transpose()?;
-    let start = start
+    let start = args
+        .start
         .map(|s| parse_named(&s).map_err(|e| InputError::new(e).field("--start")))
         .transpose()?;
-    positive_finite("--step-size", step_size)?;
-    if let Some(t) = tolerance
+    positive_finite("--step-size", args.step_size)?;
+    if let Some(t) = args.tolerance
         && !(t.is_finite() && t >= 0.0)
     {
         return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
             .field("--tolerance")
             .into());
     }
-    if FamilyKind::from_name(&model).is_none() {
-        return Err(InputError::new(format!(
-            "unknown family '{model}'{} (choose one of {})",
-            suggestion(&model, FamilyKind::ALL.iter().map(|k| k.name())),
-            FamilyKind::all_names()
-        ))
-        .field("--model")
+    if FamilyKind::from_name(&args.model).is_none() {
+        return Err(unknown(
+            "family",
+            &args.model,
+            &FamilyKind::ALL.map(FamilyKind::name),
+            "--model",
+        )
         .into());
     }
     // clap requires one of the two.
-    let data = file.or(data).unwrap_or_default();
+    let data = args.file.or(args.data).unwrap_or_default();
     let req = FitRequest {
         data,
-        column,
-        model,
+        column: args.column,
+        model: args.model,
         optimizer,
         start,
-        step_size,
-        max_steps,
-        tolerance,
-        trials,
-        categories,
-        trajectory,
+        step_size: args.step_size,
+        max_steps: args.max_steps,
+        tolerance: args.tolerance,
+        trials: args.trials,
+        categories: args.categories,
+        trajectory: args.trajectory,
     };
 
-    print(&fit_file(&req)?, format)?;
+    print(&fit_file(&req)?, args.format)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -224,17 +224,16 @@ fn a_scenario_file_past_the_size_limit_is_refused_unread() {
 #[test]
 fn titles_are_printed_without_the_escape_sequences_they_hold() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let evil = dir.path().join("evil.toml");
-    std::fs::write(
-        &evil,
+    let evil = run::write_file(
+        dir.path(),
+        "evil.toml",
         "title = \"evil \\u001b[31mred\\u001b[0m\"\nlesson = \"a\\nb\\u0007\"\n[truth]\nfamily = \"normal\"\nparams = { mu = 0, sigma = 1 }\n[model]\nfamily = \"normal\"\n",
-    )
-    .expect("written");
+    );
     let (code, stdout, stderr) = run::mlex_in(dir.path(), ["check", "evil.toml"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
     assert!(stdout.contains("evil \u{fffd}[31mred"), "{stdout:?}");
-    let s = mlex::scenario::load(&evil.to_string_lossy()).expect("loads");
+    let s = mlex::scenario::load(&evil).expect("loads");
     assert_eq!(s.lesson, "a\nb\u{fffd}", "a lesson keeps its line breaks");
 }
 
@@ -243,12 +242,11 @@ fn check_refuses_what_run_refuses() {
     // A truth whose entropy cannot be computed: `run` refuses it after the fit, and `check`
     // used to call it ok.
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("wide.toml");
-    std::fs::write(
-        &path,
+    run::write_file(
+        dir.path(),
+        "wide.toml",
         "title = \"t\"\n[truth]\nfamily = \"lognormal\"\nparams = { mu = 0, sigma = 1e300 }\n[model]\nfamily = \"lognormal\"\n",
-    )
-    .expect("written");
+    );
     let (run_code, _, run_err) = run::mlex_in(dir.path(), ["run", "--scenario", "wide.toml"]);
     let (check_code, _, check_err) = run::mlex_in(dir.path(), ["check", "wide.toml"]);
     assert_eq!(run_code == 0, check_code == 0, "run: {run_err}; check: {check_err}");

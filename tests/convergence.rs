@@ -86,9 +86,7 @@ fn a_mixture_component_collapsing_onto_a_point_is_unbounded_not_converged() {
 #[test]
 fn a_cauchy_sample_mostly_at_one_value_has_no_maximum_and_says_so() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("mostly_three.txt");
-    std::fs::write(&path, "3\n3\n3\n3\n1\n7\n2\n").expect("written");
-    let path = path.to_string_lossy().into_owned();
+    let path = run::write_file(dir.path(), "mostly_three.txt", "3\n3\n3\n3\n1\n7\n2\n");
     let (status, _, err) =
         run::mlex_in(Path::new("."), ["fit", "--data", &path, "--model", "cauchy"]);
     assert_eq!(status, 2, "{err}");
@@ -160,9 +158,7 @@ fn every_converged_stop_is_a_maximum() {
 #[test]
 fn counts_at_poissons_largest_rate_fit_and_larger_ones_get_advice_that_applies() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let at = dir.path().join("at.txt");
-    std::fs::write(&at, "10000000\n10000000\n").expect("written");
-    let at = at.to_string_lossy().into_owned();
+    let at = run::write_file(dir.path(), "at.txt", "10000000\n10000000\n");
     let (status, out, err) = run::mlex_in(
         Path::new("."),
         ["fit", "--data", &at, "--model", "poisson", "--format", "json"],
@@ -172,9 +168,7 @@ fn counts_at_poissons_largest_rate_fit_and_larger_ones_get_advice_that_applies()
     assert_eq!(r["converged"], Value::Bool(true), "{r}");
     let lambda = r["params"]["lambda"].as_f64().expect("lambda");
     assert!((lambda - 1e7).abs() < 1e-6, "{lambda}");
-    let above = dir.path().join("above.txt");
-    std::fs::write(&above, "20000000\n30000000\n").expect("written");
-    let above = above.to_string_lossy().into_owned();
+    let above = run::write_file(dir.path(), "above.txt", "20000000\n30000000\n");
     let (status, _, err) =
         run::mlex_in(Path::new("."), ["fit", "--data", &above, "--model", "poisson"]);
     assert_eq!(status, 2, "{err}");

@@ -53,13 +53,11 @@ fn a_truth_with_tails_too_heavy_for_the_model_has_infinite_cross_entropy() {
 #[test]
 fn the_run_report_says_infinite_with_its_reason() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("normal_on_cauchy.toml");
-    std::fs::write(
-        &path,
+    let path = run::write_file(
+        dir.path(),
+        "normal_on_cauchy.toml",
         "title = \"t\"\nsample_size = 300\n[truth]\nfamily = \"cauchy\"\nparams = { loc = 0.0, scale = 1.0 }\n[model]\nfamily = \"normal\"\n",
-    )
-    .expect("written");
-    let path = path.to_string_lossy().into_owned();
+    );
     let (status, out, err) =
         run::mlex_in(Path::new("."), ["run", "--scenario", &path, "--format", "json"]);
     assert_eq!(status, 0, "{err}");

@@ -1,10 +1,10 @@
 //! The one piece of linear algebra Newton needs: solving a small symmetric positive
 //! definite system by Cholesky factorisation (at most 5×5 here, so no library is worth it).
 
-/// Solves A x = b for symmetric positive definite A; None when A is not positive definite.
-#[must_use]
-pub fn solve_positive_definite(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
-    let n = b.len();
+/// The Cholesky factor L (A = L Lᵀ) of symmetric A, or the first pivot that is not
+/// positive (A is then not positive definite; a clearly negative one means it is indefinite).
+pub fn cholesky(a: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, f64> {
+    let n = a.len();
     let mut l = vec![vec![0.0; n]; n];
     for i in 0..n {
         for j in 0..=i {
@@ -12,7 +12,7 @@ pub fn solve_positive_definite(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
             if i == j {
                 let d = a[i][i] - s;
                 if d.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-                    return None;
+                    return Err(d);
                 }
                 l[i][j] = d.sqrt();
             } else {
@@ -20,6 +20,14 @@ pub fn solve_positive_definite(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
             }
         }
     }
+    Ok(l)
+}
+
+/// Solves A x = b for symmetric positive definite A; None when A is not positive definite.
+#[must_use]
+pub fn solve_positive_definite(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
+    let n = b.len();
+    let l = cholesky(a).ok()?;
     let mut y = vec![0.0; n];
     for i in 0..n {
         let s: f64 = (0..i).map(|k| l[i][k] * y[k]).sum();

@@ -14,7 +14,7 @@
 //! A step limit whose point passes the same checks is a maximum too.
 
 use super::fit::StopReason;
-use super::linalg::solve_positive_definite;
+use super::linalg::{cholesky, solve_positive_definite};
 use super::slack;
 use crate::stats::model::{Eval, Model};
 
@@ -71,26 +71,21 @@ pub fn curvature(model: &dyn Model, point: &Eval, frozen: &[bool]) -> Curvature 
 
 /// Whether the symmetric matrix `a` (−H) has a clearly negative pivot in its Cholesky
 /// factorisation: some direction along which ℓ curves upwards, beyond rounding of the
-/// largest curvature.
+/// largest curvature. The factorisation stops at the first pivot that is not positive, so
+/// the matrix is shifted by that rounding first: a pivot within it counts as flat.
 fn curves_up(a: &[Vec<f64>]) -> bool {
-    let n = a.len();
-    let scale = (0..n).map(|i| a[i][i].abs()).fold(0.0, f64::max);
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if d <= 1e-12 * scale {
-                    return d < -1e-12 * scale;
-                }
-                l[i][i] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
-        }
-    }
-    false
+    let scale = (0..a.len()).map(|i| a[i][i].abs()).fold(0.0, f64::max);
+    let shifted: Vec<Vec<f64>> = a
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, v)| if i == j { v + 1e-12 * scale } else { *v })
+                .collect()
+        })
+        .collect();
+    cholesky(&shifted).is_err_and(|pivot| pivot < 0.0)
 }
 
 /// The verdict on a stop `candidate` at `end`, for a fit that started at ℓ/m = `start`.

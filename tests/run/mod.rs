@@ -22,3 +22,11 @@ where
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Writes `text` to `name` in `dir` and returns the file's path as text, for a command line.
+#[allow(dead_code)] // not every test file that shares this module writes files
+pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("the test file is written");
+    path.to_string_lossy().into_owned()
+}

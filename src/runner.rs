@@ -102,13 +102,20 @@ fn model_shape(kind: FamilyKind, given: Option<u64>, values: &[f64]) -> Result<S
 }
 
 /// The fixed part a `mlex fit` request sets: the flag its family's fixed part names
-/// (`--trials`, `--categories`); a flag for another family's is left unread, as it always was.
-fn requested_fixed(req: &FitRequest, kind: FamilyKind) -> Option<u64> {
-    let part = kind.fixed_part()?;
-    [("trials", req.trials), ("categories", req.categories.map(|k| k as u64))]
-        .into_iter()
-        .find(|(key, _)| *key == part.key)
-        .and_then(|(_, value)| value)
+/// (`--trials`, `--categories`); a flag for a fixed part the model does not have is refused.
+fn requested_fixed(req: &FitRequest, kind: FamilyKind) -> Result<Option<u64>, InputError> {
+    let mut given = None;
+    for (key, value) in [("trials", req.trials), ("categories", req.categories.map(|k| k as u64))] {
+        let Some(value) = value else { continue };
+        if kind.fixed_part().is_none_or(|p| p.key != key) {
+            return Err(InputError::new(format!(
+                "a {kind} model takes no --{key}: only a model with that fixed part does"
+            ))
+            .field(format!("--{key}")));
+        }
+        given = Some(value);
+    }
+    Ok(given)
 }
 
 /// Why a start could not be used: the user's start is wrong, or the data are beyond what
@@ -264,7 +271,7 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let clock = Instant::now();
     let data = read_data(&req.data, req.column.as_deref())?;
     let in_file = |msg: String| InputError::new(msg).in_file(&req.data);
-    let given = requested_fixed(req, kind);
+    let given = requested_fixed(req, kind)?;
     let shape = model_shape(kind, given, &data.values).map_err(in_file)?;
     let family = kind.build(shape);
     check_support(family.as_ref(), &data)?;

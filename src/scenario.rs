@@ -587,8 +587,8 @@ fn truth_fixed_part(
 }
 
 /// The model's fixed part as a `[model]` table sets it: the field its family's fixed part
-/// names (`trials`, `categories`). A field for another family's fixed part is left unread, as
-/// it always was.
+/// names (`trials`, `categories`). A field for a fixed part the model does not have is
+/// refused, not ignored.
 fn model_fixed_part(
     raw: &RawModel,
     model: FamilyKind,
@@ -597,7 +597,13 @@ fn model_fixed_part(
     for (key, value) in [("trials", &raw.trials), ("categories", &raw.categories)] {
         let Some(value) = value else { continue };
         let field = format!("model.{key}");
-        let Some(part) = model.fixed_part().filter(|p| p.key == key) else { continue };
+        let Some(part) = model.fixed_part().filter(|p| p.key == key) else {
+            return Err(at(
+                value.span(),
+                &field,
+                format!("a {model} model takes no {key}: only a model with that fixed part does"),
+            ));
+        };
         let v = *value.get_ref();
         if v < part.min as i64 || v as u64 > part.max {
             return Err(at(

@@ -304,6 +304,17 @@ fn the_data_file_may_be_positional_and_flags_have_short_forms() {
 }
 
 #[test]
+fn a_fixed_part_flag_on_a_model_without_one_is_refused() {
+    for (model, flag) in
+        [("normal", "--trials"), ("poisson", "--categories"), ("binomial", "--categories")]
+    {
+        let (code, _, stderr) = mlex(&["fit", "tests/data/small.txt", "-m", model, flag, "3"]);
+        assert_eq!(code, 2, "{model} {flag}");
+        assert!(stderr.contains(&format!("{flag}: a {model} model takes no {flag}")), "{stderr}");
+    }
+}
+
+#[test]
 fn completions_and_the_manual_page_are_printed() {
     let (code, stdout, _) = mlex(&["completions", "bash"]);
     assert_eq!(code, 0);

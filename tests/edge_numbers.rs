@@ -407,7 +407,8 @@ fn the_library_reports_the_same_limits_in_process() {
             let req = FitRequest {
                 data: path.clone(),
                 model: kind.name().to_string(),
-                trials: Some(5),
+                // Only binomial takes trials: any other model refuses the flag.
+                trials: (kind == mlex::stats::family::FamilyKind::Binomial).then_some(5),
                 trajectory: true,
                 ..FitRequest::default()
             };

@@ -126,7 +126,8 @@ fn decomposition(app: &App, width: u16) -> Vec<Line<'static>> {
         )];
     };
     // A gap within rounding of zero (−9e-17 at the MLE) is shown as the 0 it is.
-    let gap_shown = if gap.abs() <= 1e-12 * total.abs().max(1.0) { 0.0 } else { gap };
+    let gap_shown =
+        if gap.abs() <= 1e-12 * total.abs().max(1.0) && total.is_finite() { 0.0 } else { gap };
     let text = format!("{label}: {} = {} + {}", fmt_num(total), fmt_num(base), fmt_num(gap_shown));
     let cells = usize::from(width.saturating_sub(2));
     let infinite = run.truth_now.and_then(|t| t.infinite).filter(|_| run.empirical.is_none());

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mlex::data::read_data;
+use mlex::data::{ReadOptions, read_data};
 use mlex::stats::rng::seeded;
 use rand::RngExt as _;
 use rand_distr::StandardNormal;
@@ -46,11 +46,17 @@ fn parse(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(plain_bytes));
     group.bench_function("plain", |b| {
-        b.iter(|| read_data(black_box(&plain), None).expect("the plain bench file parses"));
+        b.iter(|| {
+            read_data(black_box(&plain), &ReadOptions::default())
+                .expect("the plain bench file parses")
+        });
     });
     group.throughput(Throughput::Bytes(csv_bytes));
     group.bench_function("csv_column", |b| {
-        b.iter(|| read_data(black_box(&csv), Some("x")).expect("the CSV bench file parses"));
+        b.iter(|| {
+            read_data(black_box(&csv), &ReadOptions::column(Some("x")))
+                .expect("the CSV bench file parses")
+        });
     });
     group.finish();
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
+use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
 use crate::report::Report;
@@ -28,6 +29,7 @@ use crate::stats::family::FamilyKind;
         mlex run -s gamma-newton -f json        a preset headless, as JSON\n  \
         mlex fit data.txt -m gamma              fit a gamma to one number per line\n  \
         mlex fit data.csv -m weibull -c hours   a CSV column\n  \
+        cut -f2 t.tsv | mlex fit - -m gamma     numbers from standard input\n  \
         mlex completions bash > mlex.bash       shell completions\n  \
         mlex man > mlex.1                       the manual page"
 )]
@@ -48,10 +50,29 @@ pub enum Format {
     Csv,
 }
 
+/// What `--missing` does with a row whose value is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MissingArg {
+    /// Refuse the file, naming the first such line.
+    Error,
+    /// Leave the row out and say how many were.
+    Skip,
+}
+
+impl From<MissingArg> for Missing {
+    fn from(arg: MissingArg) -> Self {
+        match arg {
+            MissingArg::Error => Self::Error,
+            MissingArg::Skip => Self::Skip,
+        }
+    }
+}
+
 /// The arguments of `mlex fit`.
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
-    /// Data file: one number per line, or CSV with a header (or give it with --data).
+    /// Data file: one number per line, or CSV with a header; - reads standard input (or
+    /// give it with --data).
     #[arg(value_name = "FILE", required_unless_present = "data", conflicts_with = "data")]
     pub file: Option<PathBuf>,
     /// Data file (the same as the positional FILE).
@@ -63,6 +84,12 @@ pub struct FitArgs {
     /// CSV column by name or 1-based index.
     #[arg(short, long)]
     pub column: Option<String>,
+    /// CSV delimiter: , ; | tab space, or another character (default: told from the header).
+    #[arg(short, long, value_parser = Delimiter::parse)]
+    pub delimiter: Option<Delimiter>,
+    /// A missing value (empty, NA, NaN, null, …): refuse the file, or leave its row out.
+    #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+    pub missing: MissingArg,
     /// Optimiser (default newton).
     #[arg(short, long, long_help = optimizer_help())]
     pub optimizer: Option<String>,
@@ -325,7 +352,11 @@ fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
     let data = args.file.or(args.data).unwrap_or_default();
     let req = FitRequest {
         data,
-        column: args.column,
+        read: ReadOptions {
+            column: args.column,
+            delimiter: args.delimiter,
+            missing: args.missing.into(),
+        },
         model: args.model,
         optimizer,
         start,

@@ -2,29 +2,41 @@
 //!
 //! This module owns the data-file format. A data file is text: one number per line, or
 //! CSV with a header row from which `--column` picks one column by name or 1-based
-//! index. Blank lines and lines starting with `#` are skipped in both forms. Every fault
-//! becomes one [`InputError`] naming the file, the 1-based line and, for CSV, the column,
-//! so the message alone is enough to fix the file; no input makes this module panic.
+//! index. The CSV delimiter is told from the header (comma, tab, semicolon, bar, or a space
+//! between quoted names as R's `write.table` writes) unless `--delimiter` gives it; quoting
+//! follows the `csv` crate exactly, because quoted rows are read by its parser. Blank lines
+//! are skipped, and lines starting with `#` are comments in a plain file and above a CSV
+//! header (below it, such a line is a row: a `#` may start a value). A missing value (empty,
+//! `NA`, `NaN`, …) is refused unless `--missing skip` leaves its row out. Every fault becomes
+//! one [`InputError`] naming the file, the 1-based line and, for CSV, the column, so the
+//! message alone is enough to fix the file; no input makes this module panic.
 //!
 //! The file is read in one pass, 1 MiB at a time, so reading holds the numbers, a compact
 //! [`LineMap`] and two chunks (the next is read while one is parsed), never the whole file.
 //! Once the first data line has told the form, the lines of a chunk are parsed on all
-//! threads.
+//! threads, except chunks of a CSV file that hold a quote, which the CSV parser reads in
+//! order.
 
 mod columns;
 mod line_map;
 mod number;
+mod options;
 mod parallel;
+mod quoted;
 mod text;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
-use columns::{Header, fields, unquote_value};
+use columns::{Header, Table, missing_value};
 pub use line_map::LineMap;
 use line_map::LineMapBuilder;
 use number::parse_number;
+use options::is_missing;
+pub use options::{Delimiter, MISSING, Missing, ReadOptions};
+use parallel::Got;
+use quoted::Records;
 
 /// Longest excerpt of offending text quoted in a message, in characters: enough to
 /// recognise the line, short enough that a binary file does not flood the terminal.
@@ -33,10 +45,16 @@ const QUOTE_LIMIT: usize = 40;
 /// The message for a file that holds nothing to fit.
 const NO_NUMBERS: &str = "no numbers found (blank lines and lines starting with # are skipped)";
 
+/// The path that stands for standard input.
+pub const STDIN: &str = "-";
+
+/// How messages name standard input.
+const STDIN_NAME: &str = "<stdin>";
+
 /// Numbers read from a data file, each tied to the 1-based line it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataFile {
-    /// The file the numbers came from.
+    /// The file the numbers came from (`<stdin>` for standard input).
     pub path: PathBuf,
     /// The numbers in file order, all finite.
     pub values: Vec<f64>,
@@ -44,6 +62,10 @@ pub struct DataFile {
     pub lines: LineMap,
     /// The CSV column used (its header name), `None` for plain files.
     pub column: Option<String>,
+    /// The CSV delimiter used, `None` for plain files.
+    pub delimiter: Option<Delimiter>,
+    /// Rows left out because their value was missing (with `--missing skip`).
+    pub skipped: usize,
 }
 
 impl DataFile {
@@ -73,30 +95,43 @@ impl Default for ReadSizes {
     }
 }
 
-/// Reads the data file at `path` and parses it, taking `column` from it if it is CSV.
-pub fn read_data(path: &Path, column: Option<&str>) -> Result<DataFile, InputError> {
+/// Reads the data file at `path` (standard input for `-`) and parses it as `options` say.
+pub fn read_data(path: &Path, options: &ReadOptions) -> Result<DataFile, InputError> {
+    if path == Path::new(STDIN) {
+        return parse_reader(
+            std::io::stdin(),
+            Path::new(STDIN_NAME),
+            options,
+            ReadSizes::default(),
+        );
+    }
     let file = std::fs::File::open(path)
         .map_err(|e| InputError::new(format!("cannot read: {e}")).in_file(path))?;
-    parse_reader(file, path, column, ReadSizes::default())
+    parse_reader(file, path, options, ReadSizes::default())
 }
 
 /// Parses the contents of a data file; `path` only names the file in the result and errors.
-pub fn parse_data(bytes: &[u8], path: &Path, column: Option<&str>) -> Result<DataFile, InputError> {
-    parse_reader(bytes, path, column, ReadSizes::default())
+pub fn parse_data(
+    bytes: &[u8],
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<DataFile, InputError> {
+    parse_reader(bytes, path, options, ReadSizes::default())
 }
 
 /// Parses a data file read from `reader` in pieces of `sizes`.
 pub fn parse_reader<R: Read + Send>(
     reader: R,
     path: &Path,
-    column: Option<&str>,
+    options: &ReadOptions,
     sizes: ReadSizes,
 ) -> Result<DataFile, InputError> {
     let mut numbers = Numbers {
-        column,
+        options,
         form: None,
         values: Vec::new(),
         lines: LineMapBuilder::default(),
+        skipped: 0,
         split: sizes.split,
     };
     // Errors are built without the file and get it here, so none can miss it.
@@ -104,8 +139,9 @@ pub fn parse_reader<R: Read + Send>(
         text::for_each_piece(reader, sizes.chunk, |line, piece| numbers.piece(line, piece))
             .and_then(|()| numbers.finish());
     match parsed {
-        Ok((values, lines, column)) => {
-            Ok(DataFile { path: path.to_path_buf(), values, lines, column })
+        Ok(mut data) => {
+            data.path = path.to_path_buf();
+            Ok(data)
         }
         Err(e) => Err(e.in_file(path)),
     }
@@ -115,30 +151,22 @@ pub fn parse_reader<R: Read + Send>(
 enum Form {
     /// One number per line.
     Plain,
-    /// CSV rows, read in column `index` of `header`, named `label` in messages.
-    Csv { header: Header, index: usize, label: String },
-}
-
-impl Form {
-    /// The number on `line`, any data line but the first of the file.
-    fn value(&self, line: usize, text: &str) -> Result<f64, InputError> {
-        match self {
-            Self::Plain => plain_value(line, text, false),
-            Self::Csv { header, index, label } => csv_value(header, *index, label, line, text),
-        }
-    }
+    /// CSV rows, and the parser for the rows that hold quotes.
+    Csv(Box<(Table, Records)>),
 }
 
 /// The numbers read so far, and how to read the next line.
-struct Numbers<'c> {
-    /// The `--column` asked for.
-    column: Option<&'c str>,
+struct Numbers<'o> {
+    /// How to read the file.
+    options: &'o ReadOptions,
     /// `None` until the first data line.
     form: Option<Form>,
     /// The numbers so far.
     values: Vec<f64>,
     /// Their lines.
     lines: LineMapBuilder,
+    /// Rows left out so far for a missing value.
+    skipped: usize,
     /// Bytes parsed by one thread at a time.
     split: usize,
 }
@@ -146,36 +174,94 @@ struct Numbers<'c> {
 impl Numbers<'_> {
     /// Reads a piece of whole lines whose first is `line`; returns its number of newlines.
     fn piece(&mut self, line: usize, piece: &str) -> Result<usize, InputError> {
-        let Some(form) = &self.form else {
-            // The first data line tells the form, so the piece that holds it is read in order.
-            return text::for_each_line(piece, |offset, text| self.line(line + offset, text));
+        let newlines = text::count_newlines(piece.as_bytes());
+        let missing = self.options.missing;
+        let Some(form) = &mut self.form else {
+            self.undecided(line, piece)?;
+            return Ok(newlines);
         };
-        let plain = matches!(form, Form::Plain);
-        let value = |line: usize, text: &str| form.value(line, text);
-        let (values, lines) = (&mut self.values, &mut self.lines);
-        parallel::read_lines(piece, line, self.split, plain, value, values, lines)
+        let (values, lines, skipped) = (&mut self.values, &mut self.lines, &mut self.skipped);
+        match form {
+            Form::Plain => {
+                let value = |line: usize, text: &str| plain_value(line, text, false, missing);
+                parallel::read_lines(piece, line, self.split, true, value, values, lines, skipped)
+            }
+            Form::Csv(csv) => {
+                let (table, records) = &mut **csv;
+                if records.between_records() && table.row_names.is_some() && unquoted(piece) {
+                    let table = &*table;
+                    let value = |line: usize, row: &str| table.line_value(line, row);
+                    parallel::read_lines(
+                        piece, line, self.split, false, value, values, lines, skipped,
+                    )
+                } else {
+                    records.feed(line, piece.as_bytes(), |line, fields| {
+                        take(table.record_value(line, fields)?, line, values, lines, skipped);
+                        Ok(())
+                    })?;
+                    Ok(newlines)
+                }
+            }
+        }
     }
 
-    /// Reads one trimmed data line, the first deciding between plain and CSV form.
-    fn line(&mut self, line: usize, text: &str) -> Result<(), InputError> {
-        let value = if let Some(form) = &self.form {
-            form.value(line, text)?
-        } else {
-            let form = self.decide(line, text)?;
-            match self.form.insert(form) {
-                Form::Plain => plain_value(line, text, true)?,
-                Form::Csv { .. } => return Ok(()),
+    /// Reads a piece before the form is known: comments and blank lines up to the first
+    /// data line, which decides the form, then the rest of the piece in that form.
+    fn undecided(&mut self, line: usize, piece: &str) -> Result<(), InputError> {
+        let mut rest = piece;
+        let mut line = line;
+        loop {
+            let (raw, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
+                Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+                None => (rest, None),
+            };
+            let text = text::trim(raw);
+            if !text.is_empty() && !text.starts_with('#') {
+                let form = self.decide(line, text)?;
+                let after = after.unwrap_or("");
+                if matches!(form, Form::Plain) {
+                    let got = plain_value(line, text, true, self.options.missing)?;
+                    take(got, line, &mut self.values, &mut self.lines, &mut self.skipped);
+                }
+                self.form = Some(form);
+                // The rest of the piece goes the way every later piece will.
+                if !after.is_empty() {
+                    self.rest_of_piece(line + 1, after)?;
+                }
+                return Ok(());
             }
-        };
-        self.values.push(value);
-        self.lines.push(line);
-        Ok(())
+            match after {
+                Some(after) => {
+                    rest = after;
+                    line += 1;
+                }
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Reads the lines after the first data line of a piece, in the form it decided.
+    fn rest_of_piece(&mut self, line: usize, rest: &str) -> Result<(), InputError> {
+        match &mut self.form {
+            Some(Form::Csv(csv)) => {
+                // The first rows tell whether they carry row names, so they go in order.
+                let (table, records) = &mut **csv;
+                let (values, lines, skipped) =
+                    (&mut self.values, &mut self.lines, &mut self.skipped);
+                records.feed(line, rest.as_bytes(), |line, fields| {
+                    take(table.record_value(line, fields)?, line, values, lines, skipped);
+                    Ok(())
+                })
+            }
+            _ => self.piece(line, rest).map(|_| ()),
+        }
     }
 
     /// The form of a file whose first data line is `text`, on `line`.
     fn decide(&self, line: usize, text: &str) -> Result<Form, InputError> {
+        let column = self.options.column.as_deref();
         if starts_like_number(text) {
-            if self.column.is_some_and(|c| !is_index_one(c)) {
+            if column.is_some_and(|c| !is_index_one(c)) {
                 return Err(InputError::new(
                     "the file has no header row (its first line is a number), so it has no named \
                      columns: leave out --column to read its one column",
@@ -183,28 +269,95 @@ impl Numbers<'_> {
                 .at_line(line)
                 .field("--column"));
             }
-            Ok(Form::Plain)
-        } else {
-            let header = Header::parse(line, text)?;
-            let index = header.choose(self.column)?;
-            let label = header.label(index);
-            Ok(Form::Csv { header, index, label })
+            return Ok(Form::Plain);
         }
+        let delimiter = self.options.delimiter.unwrap_or_else(|| Delimiter::sniff(text)).0;
+        let header = Header::parse(line, text, delimiter)?;
+        let index = header.choose(column)?;
+        let label = header.label(index);
+        let table = Table {
+            header,
+            delimiter,
+            index,
+            label,
+            row_names: None,
+            quoted_header: text.starts_with('"'),
+            missing: self.options.missing,
+        };
+        Ok(Form::Csv(Box::new((table, Records::new(delimiter)))))
     }
 
     /// The numbers with their lines and CSV column name, once every line is read.
-    fn finish(self) -> Result<(Vec<f64>, LineMap, Option<String>), InputError> {
-        let Self { form, mut values, lines, .. } = self;
-        let column = match form {
+    fn finish(mut self) -> Result<DataFile, InputError> {
+        if let Some(Form::Csv(csv)) = &mut self.form {
+            let (table, records) = &mut **csv;
+            let (values, lines, skipped) = (&mut self.values, &mut self.lines, &mut self.skipped);
+            // A last row with no newline after it is complete only now.
+            records.feed(0, &[], |line, fields| {
+                take(table.record_value(line, fields)?, line, values, lines, skipped);
+                Ok(())
+            })?;
+        }
+        let Self { form, mut values, lines, skipped, .. } = self;
+        let (column, delimiter) = match form {
             None => return Err(InputError::new(NO_NUMBERS)),
-            Some(Form::Plain) => None,
-            Some(Form::Csv { label, .. }) if values.is_empty() => {
-                return Err(InputError::new(NO_NUMBERS).field(label));
+            Some(Form::Plain) => (None, None),
+            Some(Form::Csv(csv)) => {
+                let (table, _) = *csv;
+                if values.is_empty() {
+                    return Err(InputError::new(no_numbers(skipped)).field(table.label));
+                }
+                (table.header.names.get(table.index).cloned(), Some(Delimiter(table.delimiter)))
             }
-            Some(Form::Csv { header, index, .. }) => header.names.get(index).cloned(),
         };
+        if values.is_empty() {
+            return Err(InputError::new(no_numbers(skipped)));
+        }
         values.shrink_to_fit();
-        Ok((values, lines.finish(), column))
+        Ok(DataFile {
+            path: PathBuf::new(),
+            values,
+            lines: lines.finish(),
+            column,
+            delimiter,
+            skipped,
+        })
+    }
+}
+
+/// The message for a file with no number in it, after `skipped` missing values.
+fn no_numbers(skipped: usize) -> String {
+    if skipped == 0 {
+        NO_NUMBERS.to_owned()
+    } else {
+        format!(
+            "no numbers found: every one of the {} holds a missing value",
+            plural(skipped, "row")
+        )
+    }
+}
+
+/// True when `piece` holds no quote, so its rows split at the delimiter as the CSV parser
+/// would split them.
+fn unquoted(piece: &str) -> bool {
+    memchr::memchr(b'"', piece.as_bytes()).is_none()
+}
+
+/// Adds what a row on `line` gave to the numbers read.
+fn take(
+    got: Got,
+    line: usize,
+    values: &mut Vec<f64>,
+    lines: &mut LineMapBuilder,
+    skipped: &mut usize,
+) {
+    match got {
+        Got::Blank => {}
+        Got::Skipped => *skipped += 1,
+        Got::Value(value) => {
+            values.push(value);
+            lines.push(line);
+        }
     }
 }
 
@@ -212,12 +365,12 @@ impl Numbers<'_> {
 ///
 /// A mistyped first number (`1..5`, `12x`) would otherwise pass for a one-column header
 /// and be dropped without a word, so anything that starts like a number and has no comma
-/// counts as data and gets a "not a number" error instead.
+/// counts as data and gets a "not a number" error instead; so does a missing value.
 fn starts_like_number(text: &str) -> bool {
-    if text.parse::<f64>().is_ok() {
+    if text.parse::<f64>().is_ok() || is_missing(text) {
         return true;
     }
-    if text.contains(',') {
+    if text.contains([',', '\t', ';', '|', '"']) {
         return false;
     }
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
@@ -235,9 +388,20 @@ fn is_all_digits(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The number on `line` of a plain file; `first` when no number came before it.
-fn plain_value(line: usize, text: &str, first: bool) -> Result<f64, InputError> {
-    parse_number(text).map_err(|bad| {
+/// The line of a plain file: a number, a blank or comment line, or a missing value; `first`
+/// when no number came before it.
+fn plain_value(line: usize, text: &str, first: bool, missing: Missing) -> Result<Got, InputError> {
+    let text = text::trim(text);
+    if text.is_empty() || text.starts_with('#') {
+        return Ok(Got::Blank);
+    }
+    if is_missing(text) {
+        return match missing {
+            Missing::Skip => Ok(Got::Skipped),
+            Missing::Error => Err(missing_value(text).at_line(line)),
+        };
+    }
+    parse_number(text).map(Got::Value).map_err(|bad| {
         let hint = if first {
             " (a header row naming the column must not start with a digit)"
         } else if text.contains(|c: char| c.is_whitespace() || c == ';') {
@@ -246,48 +410,6 @@ fn plain_value(line: usize, text: &str, first: bool) -> Result<f64, InputError> 
             ""
         };
         InputError::new(bad.message(text, hint)).at_line(line)
-    })
-}
-
-/// The number in column `index` (named `label`) of the CSV `row` on `line`.
-fn csv_value(
-    header: &Header,
-    index: usize,
-    label: &str,
-    line: usize,
-    row: &str,
-) -> Result<f64, InputError> {
-    let width = header.names.len();
-    // One pass finds the chosen field and counts the rest, so a row is never collected.
-    let mut fields = fields(row);
-    let before = fields.by_ref().take(index).count();
-    // Most chosen fields are a number alone, read as their end is found (`Ok`); any other
-    // is unquoted and read below (`Err`).
-    let chosen = fields.number().map(Ok).or_else(|| fields.next().map(Err));
-    let count = before + usize::from(chosen.is_some()) + fields.count();
-    let raw = match chosen {
-        Some(Ok(value)) if count == width => return Ok(value),
-        Some(Err(raw)) if count == width => raw,
-        _ => {
-            return Err(InputError::new(format!(
-                "this row has {} but the header (line {}) has {}",
-                plural(count, "field"),
-                header.line,
-                plural(width, "column")
-            ))
-            .at_line(line));
-        }
-    };
-    let text = unquote_value(raw);
-    if text.is_empty() {
-        return Err(InputError::new("empty value; every row needs a number in this column")
-            .at_line(line)
-            .field(label));
-    }
-    parse_number(text).map_err(|bad| {
-        let hint =
-            if text.contains([';', '\t']) { " (columns must be separated by commas)" } else { "" };
-        InputError::new(bad.message(text, hint)).at_line(line).field(label)
     })
 }
 
@@ -311,7 +433,7 @@ mod tests {
     use std::fmt::Write as _;
 
     fn parse(text: &str, column: Option<&str>) -> Result<DataFile, InputError> {
-        parse_data(text.as_bytes(), Path::new("d.txt"), column)
+        parse_data(text.as_bytes(), Path::new("d.txt"), &ReadOptions::column(column))
     }
 
     fn ok(text: &str, column: Option<&str>) -> DataFile {
@@ -373,9 +495,9 @@ mod tests {
 
     #[test]
     fn csv_column_by_name() {
-        let data = ok("# run 3\ntime, x ,y\n\n0,1.5,10\n# skipped\n1,2.5,20\r\n", Some("x"));
-        assert_eq!(data.values, vec![1.5, 2.5]);
-        assert_eq!(lines_of(&data), vec![4, 6]);
+        let data = ok("# run 3\ntime, x ,y\n\n0,1.5,10\n#2,2.0,15\n1,2.5,20\r\n", Some("x"));
+        assert_eq!(data.values, vec![1.5, 2.0, 2.5]);
+        assert_eq!(lines_of(&data), vec![4, 5, 6]);
         assert_eq!(data.column.as_deref(), Some("x"));
     }
 
@@ -420,7 +542,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("x.csv");
         std::fs::write(&path, "a,b\n1,2\n3,4\n").expect("write the test file");
-        let data = read_data(&path, Some("b")).expect("a valid file");
+        let data = read_data(&path, &ReadOptions::column(Some("b"))).expect("a valid file");
         assert_eq!(data.values, vec![2.0, 4.0]);
         assert_eq!(data.path, path);
     }
@@ -441,7 +563,7 @@ mod tests {
     fn missing_file_names_the_os_reason() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("absent.txt");
-        let e = read_data(&path, None).expect_err("no such file");
+        let e = read_data(&path, &ReadOptions::default()).expect_err("no such file");
         assert_eq!(e.file.as_deref(), Some(path.as_path()));
         assert_has(&e.to_string(), &["absent.txt: cannot read: ", "os error 2"]);
     }
@@ -449,7 +571,7 @@ mod tests {
     #[test]
     fn directory_cannot_be_read() {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let e = read_data(dir.path(), None).expect_err("a directory");
+        let e = read_data(dir.path(), &ReadOptions::default()).expect_err("a directory");
         assert_has(&e.to_string(), &["cannot read: ", "os error"]);
         assert_eq!(e.file.as_deref(), Some(dir.path()));
     }
@@ -460,7 +582,7 @@ mod tests {
             "d.txt: no numbers found (blank lines and lines starting with # are skipped)";
         assert_eq!(err("", None), expected);
         assert_eq!(err("\n  \n# only a comment\r\n", None), expected);
-        assert_has(&err("x,y\n# nothing\n", Some("y")), &["d.txt: y: no numbers found"]);
+        assert_has(&err("x,y\n\n  \n", Some("y")), &["d.txt: y: no numbers found"]);
     }
 
     #[test]
@@ -487,8 +609,8 @@ mod tests {
 
     #[test]
     fn nan_is_refused() {
-        assert_eq!(err("1\nNaN\n", None), "d.txt:2: NaN is not a number that can be fitted");
-        assert_eq!(err("nan\n", None), "d.txt:1: NaN is not a number that can be fitted");
+        assert_has(&err("1\nNaN\n", None), &["d.txt:2: a missing value (NaN)", "--missing skip"]);
+        assert_has(&err("nan\n", None), &["d.txt:1: a missing value (nan)"]);
     }
 
     #[test]
@@ -515,13 +637,15 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_its_line() {
-        let e = parse_data(b"1\n2\n3\xff4\n", Path::new("d.txt"), None).expect_err("bad bytes");
+        let e = parse_data(b"1\n2\n3\xff4\n", Path::new("d.txt"), &ReadOptions::default())
+            .expect_err("bad bytes");
         assert_has(&e.to_string(), &["d.txt:3:2: ", "not valid UTF-8", "0xFF"]);
     }
 
     #[test]
     fn utf16_is_named() {
-        let e = parse_data(b"\xff\xfe1\x00\n\x00", Path::new("d.txt"), None).expect_err("UTF-16");
+        let e = parse_data(b"\xff\xfe1\x00\n\x00", Path::new("d.txt"), &ReadOptions::default())
+            .expect_err("UTF-16");
         assert_has(&e.to_string(), &["d.txt:1: ", "UTF-16"]);
     }
 
@@ -574,17 +698,17 @@ mod tests {
 
     #[test]
     fn empty_field_in_the_column() {
-        assert_has(&err("a,b\n1,2\n3, \n", Some("b")), &["d.txt:3: b: empty value"]);
+        assert_has(
+            &err("a,b\n1,2\n3, \n", Some("b")),
+            &["d.txt:3: b: an empty value", "--missing skip"],
+        );
         assert_eq!(ok("a,b\n,2\n", Some("b")).values, vec![2.0]);
     }
 
     #[test]
     fn csv_value_errors_name_the_column() {
         assert_eq!(err("a,b\n1,2\n3,oops\n", Some("b")), "d.txt:3: b: \"oops\" is not a number");
-        assert_eq!(
-            err("a,b\n1,nan\n", Some("b")),
-            "d.txt:2: b: NaN is not a number that can be fitted"
-        );
+        assert_has(&err("a,b\n1,nan\n", Some("b")), &["d.txt:2: b: a missing value (nan)"]);
         assert_has(
             &err("a,b\n1,-inf\n", Some("2")),
             &["d.txt:2: b: ", "infinite values cannot be fitted"],
@@ -595,12 +719,96 @@ mod tests {
         );
     }
 
+    fn with(text: &str, options: &ReadOptions) -> Result<DataFile, String> {
+        parse_data(text.as_bytes(), Path::new("d.txt"), options).map_err(|e| e.to_string())
+    }
+
+    fn skipping(column: &str) -> ReadOptions {
+        ReadOptions { missing: Missing::Skip, ..ReadOptions::column(Some(column)) }
+    }
+
+    #[test]
+    fn r_write_table_output_reads_with_its_row_names() {
+        // write.table(data.frame(x = c(0.5, NA), y = c(1.2, 3))): space-separated, quoted
+        // names, a row name first in every row and none for it in the header.
+        let text = "\"x\" \"y\"\n\"1\" 0.5 1.2\n\"2\" NA 3\n";
+        let x = with(text, &skipping("x")).expect("x reads");
+        assert_eq!(
+            (x.values.clone(), x.skipped, x.delimiter),
+            (vec![0.5], 1, Some(Delimiter(b' ')))
+        );
+        assert_eq!(lines_of(&x), vec![2]);
+        assert_eq!(with(text, &skipping("y")).expect("y reads").values, vec![1.2, 3.0]);
+        let refused = with(text, &ReadOptions::column(Some("x"))).expect_err("NA refused");
+        assert_has(&refused, &["d.txt:3: x: a missing value (NA)", "--missing skip"]);
+        // write.csv quotes an empty name for the row names instead.
+        let csv = "\"\",\"x\"\n\"1\",0.5\n\"2\",NA\n";
+        assert_eq!(with(csv, &skipping("x")).expect("x reads").values, vec![0.5]);
+    }
+
+    #[test]
+    fn tsv_and_pandas_output() {
+        let tsv = "id\tweight kg\n1\t70.5\n2\t\n";
+        assert_has(
+            &with(tsv, &ReadOptions::column(Some("weight kg"))).expect_err("empty"),
+            &["d.txt:3: weight kg: an empty value"],
+        );
+        let data = with(tsv, &skipping("weight kg")).expect("skipped");
+        assert_eq!((data.values, data.skipped), (vec![70.5], 1));
+        // df.to_csv(): an unnamed index column, NaN written as nothing.
+        let pandas = ",x\n0,1.5\n1,\n2,2.5\n";
+        let data = with(pandas, &skipping("x")).expect("skipped");
+        assert_eq!(
+            (data.values.clone(), data.skipped, lines_of(&data)),
+            (vec![1.5, 2.5], 1, vec![2, 4])
+        );
+    }
+
+    #[test]
+    fn a_row_one_field_too_long_is_not_taken_for_row_names_without_quotes() {
+        assert_has(&err("a,b\n1,2,3\n", Some("b")), &["d.txt:2: this row has 3 fields"]);
+        // A trailing delimiter is not a row name either.
+        assert_has(&err("\"a\",\"b\"\n1,2,\n", Some("b")), &["d.txt:2: this row has 3 fields"]);
+    }
+
+    #[test]
+    fn every_row_must_have_its_row_name_once_the_first_has() {
+        let text = "\"x\",\"y\"\n\"r1\",1,2\n3,4\n";
+        assert_has(
+            &err(text, Some("x")),
+            &["d.txt:3: this row has 2 fields but rows have a row name"],
+        );
+    }
+
+    #[test]
+    fn a_quoted_field_may_hold_a_newline() {
+        let text = "note,x\n\"two\nlines\",1.5\nplain,2.5\n";
+        let data = ok(text, Some("x"));
+        assert_eq!((data.values.clone(), lines_of(&data)), (vec![1.5, 2.5], vec![2, 4]));
+        assert_has(&err("note,x\n\"open,1.5\n", Some("x")), &["d.txt:2: this row has 1 field"]);
+    }
+
+    #[test]
+    fn missing_values_in_a_plain_file() {
+        let options = ReadOptions { missing: Missing::Skip, ..ReadOptions::default() };
+        let data = with("NA\n1\n\nNaN\n2\n", &options).expect("skipped");
+        assert_eq!(
+            (data.values.clone(), data.skipped, lines_of(&data)),
+            (vec![1.0, 2.0], 2, vec![2, 5])
+        );
+        assert_has(
+            &with("NA\nNA\n", &options).expect_err("nothing left"),
+            &["every one of the 2 rows holds a missing value"],
+        );
+        assert_has(&err("1\nNA\n", None), &["d.txt:2: a missing value (NA)"]);
+    }
+
     #[test]
     fn semicolon_separated_file_gets_a_hint() {
-        assert_has(
-            &err("a;b\n1;2\n", None),
-            &["d.txt:2: a;b: \"1;2\" is not a number", "separated by commas"],
-        );
+        assert_eq!(ok("a;b\n1;2\n", Some("b")).values, vec![2.0]);
+        let forced = ReadOptions { delimiter: Some(Delimiter(b',')), ..ReadOptions::default() };
+        let e = parse_data(b"a;b\n1;2\n", Path::new("d.txt"), &forced).expect_err("one column");
+        assert_has(&e.to_string(), &["d.txt:2: a;b: \"1;2\" is not a number", "--delimiter"]);
     }
 
     #[test]
@@ -646,7 +854,7 @@ mod tests {
             bytes in proptest::collection::vec(any::<u8>(), 0..2000),
             column in proptest::option::of("[0-9a-z]{0,2}"),
         ) {
-            check_ok_result(&parse_data(&bytes, Path::new("d.txt"), column.as_deref()))?;
+            check_ok_result(&parse_data(&bytes, Path::new("d.txt"), &ReadOptions::column(column.as_deref())))?;
         }
 
         #[test]
@@ -654,7 +862,7 @@ mod tests {
             text in "[0-9,#\n\r a-zA-Z.e+\"-]{0,400}",
             column in proptest::option::of("[0-9a-z]{0,2}"),
         ) {
-            let result = parse_data(text.as_bytes(), Path::new("d.txt"), column.as_deref());
+            let result = parse_data(text.as_bytes(), Path::new("d.txt"), &ReadOptions::column(column.as_deref()));
             check_ok_result(&result)?;
         }
 
@@ -675,7 +883,7 @@ mod tests {
                 line += 1;
                 expected_lines.push(line);
             }
-            let data = parse_data(text.as_bytes(), Path::new("d.txt"), None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let data = parse_data(text.as_bytes(), Path::new("d.txt"), &ReadOptions::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let expected: Vec<f64> = rows.iter().map(|&(v, _)| v).collect();
             prop_assert_eq!(&data.values, &expected);
             prop_assert_eq!(lines_of(&data), expected_lines);

@@ -144,6 +144,10 @@ pub struct DataReport {
     pub file: String,
     /// CSV column, if any.
     pub column: Option<String>,
+    /// The CSV delimiter read (`,`, `tab`, `space`, …), if CSV.
+    pub delimiter: Option<String>,
+    /// Rows left out for a missing value (`--missing skip`).
+    pub skipped: usize,
 }
 
 /// One row of `--trajectory`.
@@ -211,6 +215,10 @@ impl Report {
         if let Some(d) = &self.data {
             let col = d.column.as_ref().map(|c| format!(" (column {c})")).unwrap_or_default();
             row("data", format!("{}{col}", d.file));
+            if d.skipped > 0 {
+                let rows = if d.skipped == 1 { "row" } else { "rows" };
+                row("skipped", format!("{} {rows} with a missing value", d.skipped));
+            }
         }
         row("model", self.model.clone());
         row("n", self.n.to_string());

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use crate::data::{DataFile, read_data};
+use crate::data::{DataFile, ReadOptions, read_data};
 use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::{Fit, StopReason, Stopping};
@@ -27,10 +27,10 @@ use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
 /// What `mlex fit` was asked.
 #[derive(Debug, Clone, Default)]
 pub struct FitRequest {
-    /// The data file.
+    /// The data file (`-` for standard input).
     pub data: std::path::PathBuf,
-    /// CSV column by name or 1-based index.
-    pub column: Option<String>,
+    /// How to read it: the CSV column, the delimiter, missing values.
+    pub read: ReadOptions,
     /// Model family name.
     pub model: String,
     /// Optimiser; None picks Newton, which reaches 1e-8 in a few steps on every family.
@@ -269,13 +269,14 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
         .field("--model")
     })?;
     let clock = Instant::now();
-    let data = read_data(&req.data, req.column.as_deref())?;
-    let in_file = |msg: String| InputError::new(msg).in_file(&req.data);
+    let data = read_data(&req.data, &req.read)?;
+    let file = data.path.clone();
+    let in_file = |msg: String| InputError::new(msg).in_file(&file);
     let given = requested_fixed(req, kind)?;
     let shape = model_shape(kind, given, &data.values).map_err(in_file)?;
     let family = kind.build(shape);
     check_support(family.as_ref(), &data)?;
-    let DataFile { values, column, lines, .. } = data;
+    let DataFile { values, column, lines, delimiter, skipped, .. } = data;
     // Errors about the data as a whole point at the value of most extreme magnitude.
     let extreme_line = most_extreme(&values).map(|i| lines.line_of(i));
     let data_err = |msg: String| {
@@ -311,7 +312,12 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     if let Some(what) = first_non_finite(&rep) {
         return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
     }
-    rep.data = Some(DataReport { file: req.data.display().to_string(), column });
+    rep.data = Some(DataReport {
+        file: file.display().to_string(),
+        column,
+        delimiter: delimiter.map(|d| d.to_string()),
+        skipped,
+    });
     Ok(rep)
 }
 
@@ -373,9 +379,9 @@ pub fn prepare_with(
             let values = family.sample(params, scenario.sample_size, &mut seeded(seed));
             (values, Some(Truth::new(family.as_ref(), params)))
         }
-        Source::Data { path, column } => match data {
+        Source::Data { path, read } => match data {
             Some(values) => (values.to_vec(), None),
-            None => (read_data(path, column.as_deref())?.values, None),
+            None => (read_data(path, read)?.values, None),
         },
     };
     // The file's fixed part, else a same-family truth's, else the data's.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::InputError;
 use crate::optim::fit::Stopping;
 use crate::optim::{OptimizerKind, Settings};
@@ -76,6 +77,8 @@ enum RawParam {
 struct RawData {
     path: Spanned<String>,
     column: Option<String>,
+    delimiter: Option<Spanned<String>>,
+    missing: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,8 +141,8 @@ pub enum Source {
     Data {
         /// The data file.
         path: PathBuf,
-        /// The CSV column, if any.
-        column: Option<String>,
+        /// How to read it: the CSV column, the delimiter, missing values.
+        read: ReadOptions,
     },
 }
 
@@ -334,7 +337,20 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
                     ),
                 ));
             }
-            Source::Data { path, column: d.column }
+            let delimiter = match &d.delimiter {
+                Some(text) => Some(
+                    Delimiter::parse(text.get_ref())
+                        .map_err(|e| at(text.span(), "data.delimiter", e))?,
+                ),
+                None => None,
+            };
+            let missing = match &d.missing {
+                Some(text) => {
+                    text.get_ref().parse().map_err(|e| at(text.span(), "data.missing", e))?
+                }
+                None => Missing::default(),
+            };
+            Source::Data { path, read: ReadOptions { column: d.column, delimiter, missing } }
         }
     };
 

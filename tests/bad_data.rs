@@ -9,7 +9,7 @@ use std::path::Path;
 /// (file, extra arguments, line the message must name or None, words it must contain).
 const CASES: &[(&str, &[&str], Option<usize>, &str)] = &[
     ("text.txt", &["--model", "normal"], Some(3), "\"abc\" is not a number"),
-    ("nan.txt", &["--model", "normal"], Some(2), "NaN is not a number that can be fitted"),
+    ("nan.txt", &["--model", "normal"], Some(2), "a missing value (NaN); pass --missing skip"),
     ("infinite.txt", &["--model", "normal"], Some(4), "infinite values cannot be fitted"),
     ("overflow.txt", &["--model", "normal"], Some(2), "too large for a 64-bit float"),
     ("empty.txt", &["--model", "normal"], None, "no numbers found"),
@@ -74,7 +74,12 @@ const CASES: &[(&str, &[&str], Option<usize>, &str)] = &[
         Some(3),
         "this row has 1 field but the header (line 1) has 2 columns",
     ),
-    ("csv_empty_field.txt", &["--model", "normal", "--column", "b"], Some(3), "b: empty value"),
+    (
+        "csv_empty_field.txt",
+        &["--model", "normal", "--column", "b"],
+        Some(3),
+        "b: an empty value; pass --missing skip",
+    ),
     ("not_utf8.txt", &["--model", "normal"], Some(3), "not valid UTF-8"),
     ("two_per_line.txt", &["--model", "normal"], Some(1), "\"1 2\" is not a number"),
     (

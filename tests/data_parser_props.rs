@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mlex::data::{DataFile, ReadSizes, parse_data, parse_reader};
+use mlex::data::{DataFile, MISSING, ReadOptions, ReadSizes, parse_data, parse_reader};
 use mlex::error::InputError;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -20,7 +20,7 @@ fn cases() -> u32 {
 const FILE: &str = "d.txt";
 
 fn parse(bytes: &[u8], column: Option<&str>) -> Result<DataFile, InputError> {
-    parse_data(bytes, Path::new(FILE), column)
+    parse_data(bytes, Path::new(FILE), &ReadOptions::column(column))
 }
 
 /// Reads `bytes` in chunks of `chunk` bytes, parsing pieces of `split` bytes on threads.
@@ -30,7 +30,7 @@ fn parse_in(
     chunk: usize,
     split: usize,
 ) -> Result<DataFile, InputError> {
-    parse_reader(bytes, Path::new(FILE), column, ReadSizes { chunk, split })
+    parse_reader(bytes, Path::new(FILE), &ReadOptions::column(column), ReadSizes { chunk, split })
 }
 
 fn lines_of(data: &DataFile) -> Vec<usize> {
@@ -82,15 +82,21 @@ fn reference(bytes: &[u8], column: Option<&str>) -> Option<Result<Vec<(usize, f6
             return Some(Err(Some(good.split('\n').count())));
         }
     };
-    let mut rows = text.lines().enumerate().filter_map(|(i, line)| {
-        let line = line.trim();
-        (!line.is_empty() && !line.starts_with('#')).then_some((i + 1, line))
-    });
-    let Some((first_line, first)) = rows.next() else { return Some(Err(None)) };
-    // A first line that starts like a number is data, even when it is not one.
+    let mut lines = text.lines().enumerate().map(|(i, line)| (i + 1, line));
+    // Above the first data line, blank lines and # comments are skipped.
+    let Some((first_line, first)) = lines
+        .by_ref()
+        .map(|(i, l)| (i, l.trim()))
+        .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return Some(Err(None));
+    };
+    // A first line that starts like a number is data, even when it is not one; so is a
+    // missing value.
     let unsigned = first.strip_prefix(['+', '-']).unwrap_or(first);
     let number_like = first.parse::<f64>().is_ok()
-        || (!first.contains(',')
+        || MISSING.contains(&first)
+        || (!first.contains([',', '\t', ';', '|', '"'])
             && unsigned
                 .strip_prefix('.')
                 .unwrap_or(unsigned)
@@ -101,6 +107,8 @@ fn reference(bytes: &[u8], column: Option<&str>) -> Option<Result<Vec<(usize, f6
         if column.is_some_and(|c| c != "1") {
             return Some(Err(Some(first_line)));
         }
+        let rows =
+            lines.map(|(i, l)| (i, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
         for (line, text) in std::iter::once((first_line, first)).chain(rows) {
             let Some(v) = finite(text) else { return Some(Err(Some(line))) };
             out.push((line, v));
@@ -110,7 +118,14 @@ fn reference(bytes: &[u8], column: Option<&str>) -> Option<Result<Vec<(usize, f6
     if first.contains('"') {
         return None;
     }
-    let names: Vec<&str> = first.split(',').map(str::trim).collect();
+    // The most frequent delimiter of the header, commas first on a tie.
+    let delimiter = [',', '\t', ';', '|']
+        .into_iter()
+        .rev()
+        .max_by_key(|&d| first.matches(d).count())
+        .filter(|&d| first.contains(d))
+        .unwrap_or(',');
+    let names: Vec<&str> = first.split(delimiter).map(str::trim).collect();
     if names.iter().all(|n| n.parse::<f64>().is_ok()) {
         return Some(Err(Some(first_line)));
     }
@@ -130,11 +145,15 @@ fn reference(bytes: &[u8], column: Option<&str>) -> Option<Result<Vec<(usize, f6
             _ => return Some(Err(Some(first_line))),
         },
     };
-    for (line, row) in rows {
+    // Below the header every line is a row (a # may start a value) but a blank one.
+    for (line, row) in lines {
         if row.contains('"') {
             return None;
         }
-        let fields: Vec<&str> = row.split(',').collect();
+        if row.trim().is_empty() && !row.contains(delimiter) {
+            continue;
+        }
+        let fields: Vec<&str> = row.split(delimiter).collect();
         if fields.len() != names.len() {
             return Some(Err(Some(line)));
         }
@@ -382,11 +401,11 @@ proptest! {
 /// into pieces parsed on separate threads.
 #[test]
 fn every_chunk_border_gives_the_same_result() {
-    let text =
-        "\u{feff}# données ✓\r\n\"é, ü\",x,\"🎲\"\r\n1,2.5,3\r\n\r\n# ü\r\n4,-0.75e1,6\r\n7, 8 ,9";
+    let text = "\u{feff}# données ✓\r\n\"é, ü\",x,\"🎲\"\r\n1,2.5,3\r\n\r\n#ü,1e0,\"q\"\r\n4,-0.75e1,6\r\n7, 8 ,9";
     let whole = parse(text.as_bytes(), Some("x")).expect("valid file");
-    assert_eq!(whole.values, vec![2.5, -7.5, 8.0]);
-    assert_eq!(lines_of(&whole), vec![3, 6, 7]);
+    // Below the header a line starting with # is a row like any other.
+    assert_eq!(whole.values, vec![2.5, 1.0, -7.5, 8.0]);
+    assert_eq!(lines_of(&whole), vec![3, 5, 6, 7]);
     assert_eq!(whole.column.as_deref(), Some("x"));
     for chunk in 1..=text.len() + 1 {
         for split in [0, 1, 5, 13, chunk / 2, chunk] {

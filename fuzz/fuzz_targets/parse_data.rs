@@ -10,17 +10,20 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use mlex::data::{ReadSizes, parse_data, parse_reader};
+use mlex::data::{Missing, ReadOptions, ReadSizes, parse_data, parse_reader};
 
 const COLUMNS: [Option<&str>; 6] = [None, None, Some("1"), Some("2"), Some("a"), Some("x")];
 
 fuzz_target!(|input: &[u8]| {
     let [pick, chunk, file @ ..] = input else { return };
     let column = COLUMNS[usize::from(*pick) % COLUMNS.len()];
+    // The high bit of the pick byte leaves missing values out instead of refusing them.
+    let missing = if *pick >= 128 { Missing::Skip } else { Missing::Error };
+    let options = ReadOptions { missing, ..ReadOptions::column(column) };
     let path = Path::new("fuzz.txt");
-    let result = parse_data(file, path, column);
+    let result = parse_data(file, path, &options);
     let sizes = ReadSizes { chunk: usize::from(*chunk) + 1, split: usize::from(*chunk) / 3 };
-    let chunked = parse_reader(file, path, column, sizes);
+    let chunked = parse_reader(file, path, &options, sizes);
     assert_eq!(result, chunked, "{sizes:?} changed the result");
     match result {
         Ok(data) => {

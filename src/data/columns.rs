@@ -1,24 +1,28 @@
-//! CSV rows: splitting a row into fields, the header row, and picking the column to read.
+//! CSV rows: splitting an unquoted row into fields, the header row, and the column read.
 
 use super::number::number_field;
+use super::number::parse_number;
+use super::options::{Missing, is_missing};
+use super::parallel::Got;
+use super::quoted::split_line;
 use super::text::trim;
-use super::{is_all_digits, quote};
+use super::{is_all_digits, plural, quote};
 use crate::error::InputError;
 
 /// Header names listed in a message before the list is cut short.
 const LIST_LIMIT: usize = 20;
 
-/// The comma-separated fields of one line, raw: untrimmed and with any quotes.
-///
-/// Commas inside double quotes do not split, so a quoted header name may hold one.
-pub(super) fn fields(line: &str) -> Fields<'_> {
-    Fields { rest: Some(line) }
+/// The fields of a row that holds no double quote, split at `delimiter`: raw, untrimmed.
+pub(super) fn fields(line: &str, delimiter: u8) -> Fields<'_> {
+    Fields { rest: Some(line), delimiter }
 }
 
-/// The fields of a line, as [`fields`] gives them.
+/// The fields of a row, as [`fields`] gives them.
 pub(super) struct Fields<'a> {
-    /// The line from the next field on, `None` past the last.
+    /// The row from the next field on, `None` past the last.
     rest: Option<&'a str>,
+    /// The byte between fields.
+    delimiter: u8,
 }
 
 impl<'a> Iterator for Fields<'a> {
@@ -26,42 +30,160 @@ impl<'a> Iterator for Fields<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let text = self.rest?;
-        let mut quoted = false;
-        for (i, b) in text.bytes().enumerate() {
-            match b {
-                b'"' => quoted = !quoted,
-                // Splitting at an ASCII byte always lands on a character boundary.
-                b',' if !quoted => {
-                    self.rest = Some(&text[i + 1..]);
-                    return Some(&text[..i]);
-                }
-                _ => {}
-            }
+        // Splitting at an ASCII byte always lands on a character boundary.
+        if let Some(i) = memchr::memchr(self.delimiter, text.as_bytes()) {
+            self.rest = Some(&text[i + 1..]);
+            Some(&text[..i])
+        } else {
+            self.rest = None;
+            Some(text)
         }
-        self.rest = None;
-        Some(text)
     }
 }
 
 impl Fields<'_> {
-    /// The next field's value when it is a finite number alone, which [`unquote_value`] and
-    /// then `parse_number` would read the same; `None`, with nothing taken, otherwise.
-    pub(super) fn number(&mut self) -> Option<f64> {
+    /// The next field's value when it is a finite number alone, which trimming and then
+    /// `parse_number` would read the same; `None`, with nothing taken, otherwise.
+    fn number(&mut self) -> Option<f64> {
         let text = self.rest?;
-        let (value, len) = number_field(text.as_bytes())?;
-        // Past the comma, or past the last field when none follows.
+        let (value, len) = number_field(text.as_bytes(), self.delimiter)?;
+        // Past the delimiter, or past the last field when none follows.
         self.rest = text.get(len + 1..);
         Some(value)
     }
 }
 
-/// A data field without surrounding whitespace and quotes, since some tools quote numbers.
-pub(super) fn unquote_value(raw: &str) -> &str {
-    let field = trim(raw);
-    match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
-        Some(inner) => inner.trim(),
-        None => field,
+/// The column of a CSV file that is read, and how its rows are laid out.
+pub(super) struct Table {
+    /// The header row.
+    pub(super) header: Header,
+    /// The byte between fields.
+    pub(super) delimiter: u8,
+    /// The column read, counted among the header's names.
+    pub(super) index: usize,
+    /// How messages name that column.
+    pub(super) label: String,
+    /// True when every row starts with a row name the header has no name for, as R's
+    /// `write.table` writes; `None` until the first row tells.
+    pub(super) row_names: Option<bool>,
+    /// True when the header row starts with a quote, as R writes it: only then can a row
+    /// with one field more than the header start with a row name, not be one field too long.
+    pub(super) quoted_header: bool,
+    /// What a missing value does.
+    pub(super) missing: Missing,
+}
+
+impl Table {
+    /// The fields a row has, the header's columns and any row name before them.
+    fn width(&self) -> usize {
+        self.header.names.len() + usize::from(self.row_names == Some(true))
     }
+
+    /// Where the column read sits among a row's fields.
+    fn position(&self) -> usize {
+        self.index + usize::from(self.row_names == Some(true))
+    }
+
+    /// True for a row that is only white space, which counts as a blank line.
+    fn is_blank(&self, raw: &str) -> bool {
+        trim(raw).is_empty() && !raw.as_bytes().contains(&self.delimiter)
+    }
+
+    /// What the unquoted `row` on `line` gives.
+    pub(super) fn line_value(&self, line: usize, row: &str) -> Result<Got, InputError> {
+        if self.is_blank(row) {
+            return Ok(Got::Blank);
+        }
+        // One pass finds the chosen field and counts the rest, so a row is never collected.
+        let mut fields = fields(row, self.delimiter);
+        let before = fields.by_ref().take(self.position()).count();
+        let chosen = fields.number().map(Ok).or_else(|| fields.next().map(Err));
+        let count = before + usize::from(chosen.is_some()) + fields.count();
+        if count != self.width() {
+            return Err(self.wrong_width(line, count, row));
+        }
+        match chosen {
+            Some(Ok(value)) => Ok(Got::Value(value)),
+            Some(Err(raw)) => self.value(line, trim(raw)),
+            None => Err(self.wrong_width(line, count, row)),
+        }
+    }
+
+    /// The value of the record `fields` (unquoted, untrimmed) that starts on `line`; the
+    /// first record decides whether rows carry row names.
+    pub(super) fn record_value(&mut self, line: usize, fields: &[&str]) -> Result<Got, InputError> {
+        if let [only] = fields
+            && trim(only).is_empty()
+        {
+            return Ok(Got::Blank);
+        }
+        if self.row_names.is_none() {
+            let names = self.header.names.len();
+            // One more field than names, and not just a trailing delimiter: a row name.
+            let named = self.quoted_header
+                && fields.len() == names + 1
+                && fields.last().is_some_and(|f| !trim(f).is_empty());
+            self.row_names = Some(named);
+        }
+        if fields.len() != self.width() {
+            return Err(self.wrong_width(
+                line,
+                fields.len(),
+                fields.first().copied().unwrap_or(""),
+            ));
+        }
+        let raw = fields.get(self.position()).copied().unwrap_or_default();
+        self.value(line, trim(raw))
+    }
+
+    /// The number `text` (trimmed, unquoted) stands for in the column read, on `line`.
+    fn value(&self, line: usize, text: &str) -> Result<Got, InputError> {
+        if is_missing(text) {
+            return match self.missing {
+                Missing::Skip => Ok(Got::Skipped),
+                Missing::Error => Err(missing_value(text).at_line(line).field(&self.label)),
+            };
+        }
+        parse_number(text).map(Got::Value).map_err(|bad| {
+            let hint = match self.delimiter {
+                b',' if text.contains([';', '\t']) => {
+                    " (the columns are split by commas; for another delimiter pass --delimiter)"
+                }
+                b',' if text.contains(' ') => {
+                    " (for columns split by spaces pass --delimiter space)"
+                }
+                _ => "",
+            };
+            InputError::new(bad.message(text, hint)).at_line(line).field(&self.label)
+        })
+    }
+
+    /// The error for a row on `line` with `count` fields, which starts with `start`.
+    fn wrong_width(&self, line: usize, count: usize, start: &str) -> InputError {
+        let names = self.header.names.len();
+        let layout = if self.row_names == Some(true) {
+            format!("rows have a row name and then the header's {}", plural(names, "column"))
+        } else {
+            format!("the header (line {}) has {}", self.header.line, plural(names, "column"))
+        };
+        let hint = if trim(start).starts_with('#') {
+            " (in a CSV file a line starting with # is a comment only above the header row)"
+        } else {
+            ""
+        };
+        InputError::new(format!("this row has {} but {layout}{hint}", plural(count, "field")))
+            .at_line(line)
+    }
+}
+
+/// The error for a missing value spelled `text`.
+pub(super) fn missing_value(text: &str) -> InputError {
+    let what = if text.is_empty() {
+        "an empty value".to_owned()
+    } else {
+        format!("a missing value ({text})")
+    };
+    InputError::new(format!("{what}; pass --missing skip to leave out the rows that have no value"))
 }
 
 /// The header row of a CSV data file.
@@ -73,31 +195,21 @@ pub(super) struct Header {
 }
 
 impl Header {
-    /// Splits the header row on `line` into column names.
-    pub(super) fn parse(line: usize, text: &str) -> Result<Self, InputError> {
-        let mut names = Vec::new();
-        let mut all_bare_numbers = true;
-        for raw in fields(text) {
-            let field = raw.trim();
-            let name = if let Some(rest) = field.strip_prefix('"') {
-                all_bare_numbers = false;
-                let Some(inner) = rest.strip_suffix('"') else {
-                    return Err(InputError::new(format!(
-                        "unclosed double quote in the header field {}",
-                        quote(field)
-                    ))
-                    .at_line(line));
-                };
-                inner.trim().replace("\"\"", "\"")
-            } else {
-                all_bare_numbers &= field.parse::<f64>().is_ok();
-                field.to_owned()
-            };
-            names.push(name);
+    /// Splits the header row `text` on `line` into column names, at `delimiter`.
+    pub(super) fn parse(line: usize, text: &str, delimiter: u8) -> Result<Self, InputError> {
+        // A quote left open would take the rows below into the header's last name.
+        if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+            return Err(InputError::new(format!(
+                "unclosed double quote in the header row {}",
+                quote(text)
+            ))
+            .at_line(line));
         }
+        let names: Vec<String> =
+            split_line(text, delimiter).iter().map(|name| name.trim().to_owned()).collect();
         // A header of numbers is a headerless CSV or numbers written with a decimal comma;
         // taking it as names would drop a row of data.
-        if all_bare_numbers {
+        if !text.contains('"') && names.iter().all(|name| name.parse::<f64>().is_ok()) {
             return Err(InputError::new(format!(
                 "the first line {} holds numbers, not a header: a CSV data file needs a header \
                  row naming its columns (and a plain file takes one number per line, written \

@@ -58,10 +58,11 @@ pub(super) fn number_line(rest: &[u8]) -> Option<(f64, usize)> {
 }
 
 /// The finite number a CSV field holds alone (no space, no quotes), read from `rest`, the
-/// bytes from the field's start: the value and the length of the field, so the value is
-/// the one [`parse_number`] gives for it. `None` when the field holds anything else or more.
-pub(super) fn number_field(rest: &[u8]) -> Option<(f64, usize)> {
-    leading_number(rest, |after| matches!(after, [] | [b',', ..]))
+/// bytes from the field's start, with fields split by `delimiter`: the value and the length
+/// of the field, so the value is the one [`parse_number`] gives for it. `None` when the
+/// field holds anything else or more.
+pub(super) fn number_field(rest: &[u8], delimiter: u8) -> Option<(f64, usize)> {
+    leading_number(rest, |after| after.first().is_none_or(|&b| b == delimiter))
 }
 
 /// The finite number at the start of `rest` and the length of its text, when `ends` accepts
@@ -251,7 +252,7 @@ mod tests {
             let field = format!("{text}{end}");
             let alone = ["", ",", ",7,x"].contains(&end);
             let want = parse_number(&text).ok().filter(|_| alone).map(|v| (v.to_bits(), text.len()));
-            let got = number_field(field.as_bytes()).map(|(v, len)| (v.to_bits(), len));
+            let got = number_field(field.as_bytes(), b',').map(|(v, len)| (v.to_bits(), len));
             prop_assert_eq!(got, want, "{:?}", field);
         }
     }

@@ -9,8 +9,19 @@
 use rayon::prelude::*;
 
 use super::line_map::LineMapBuilder;
-use super::text::for_each_line_or_number;
+use super::text::{for_each_line_or_number, for_each_row};
 use crate::error::InputError;
+
+/// What one line gives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Got {
+    /// A value.
+    Value(f64),
+    /// Nothing: a blank line, or (in CSV) a row of white space.
+    Blank,
+    /// A missing value, left out as asked.
+    Skipped,
+}
 
 /// Bytes in a leaf when the file is read, before it is cut at the next newline: big enough
 /// that a leaf costs far more than handing it to a thread, small enough that both threads
@@ -26,20 +37,25 @@ struct Leaf {
     runs: Vec<(usize, usize)>,
     /// Newlines in the leaf.
     newlines: usize,
+    /// Rows left out for a missing value.
+    skipped: usize,
 }
 
-/// Reads `piece`, whose first line is `line`, calling `value(line, text)` for each data line
-/// (but, with `plain` set, for no line that is a number alone), and appends the values to
-/// `values` and their lines to `lines`; returns the number of newlines in `piece`, or the
-/// error at the lowest line.
+/// Reads `piece`, whose first line is `line`, calling `value(line, text)` for each line
+/// (with `plain` set: for each data line, trimmed, but a number alone; else for every row,
+/// untrimmed), and appends the values to `values`, their lines to `lines` and the rows left
+/// out to `skipped`; returns the number of newlines in `piece`, or the error at the lowest
+/// line.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_lines(
     piece: &str,
     line: usize,
     split: usize,
     plain: bool,
-    value: impl Fn(usize, &str) -> Result<f64, InputError> + Sync,
+    value: impl Fn(usize, &str) -> Result<Got, InputError> + Sync,
     values: &mut Vec<f64>,
     lines: &mut LineMapBuilder,
+    skipped: &mut usize,
 ) -> Result<usize, InputError> {
     let cut = leaves(piece, split);
     let read = |text: &str| read_leaf(text, plain, &value);
@@ -56,6 +72,7 @@ pub(super) fn read_lines(
             e
         })?;
         values.extend_from_slice(&leaf.values);
+        *skipped += leaf.skipped;
         for (start, count) in leaf.runs {
             lines.push_run(first + start, count);
         }
@@ -87,20 +104,38 @@ fn leaves(piece: &str, split: usize) -> Vec<&str> {
 fn read_leaf(
     text: &str,
     plain: bool,
-    value: &impl Fn(usize, &str) -> Result<f64, InputError>,
+    value: &impl Fn(usize, &str) -> Result<Got, InputError>,
 ) -> Result<Leaf, InputError> {
     let mut leaf = Leaf::default();
-    let newlines = for_each_line_or_number(text, plain, |offset, text, number| {
-        leaf.values.push(match number {
-            Some(number) => number,
-            None => value(offset, text)?,
-        });
+    let mut take = |offset: usize, got: Got| {
+        match got {
+            Got::Value(number) => leaf.values.push(number),
+            Got::Blank => return,
+            Got::Skipped => {
+                leaf.skipped += 1;
+                return;
+            }
+        }
         match leaf.runs.last_mut() {
             Some((start, count)) if *start + *count == offset => *count += 1,
             _ => leaf.runs.push((offset, 1)),
         }
-        Ok(())
-    })?;
+    };
+    let newlines = if plain {
+        for_each_line_or_number(text, true, |offset, text, number| {
+            let got = match number {
+                Some(number) => Got::Value(number),
+                None => value(offset, text)?,
+            };
+            take(offset, got);
+            Ok(())
+        })?
+    } else {
+        for_each_row(text, |offset, text| {
+            take(offset, value(offset, text)?);
+            Ok(())
+        })?
+    };
     leaf.newlines = newlines;
     Ok(leaf)
 }
@@ -119,10 +154,18 @@ mod tests {
         let mut values = Vec::new();
         let mut lines = LineMapBuilder::default();
         let value = |line: usize, text: &str| {
-            text.parse::<f64>().map_err(|_| InputError::new(text.to_owned()).at_line(line))
+            let text = text.trim();
+            if text.is_empty() || text.starts_with('#') {
+                return Ok(Got::Blank);
+            }
+            text.parse::<f64>()
+                .map(Got::Value)
+                .map_err(|_| InputError::new(text.to_owned()).at_line(line))
         };
-        let newlines = read_lines(piece, line, split, plain, value, &mut values, &mut lines)
-            .map_err(|e| e.to_string())?;
+        let mut skipped = 0;
+        let newlines =
+            read_lines(piece, line, split, plain, value, &mut values, &mut lines, &mut skipped)
+                .map_err(|e| e.to_string())?;
         let map = lines.finish();
         Ok((values, (0..map.len()).map(|i| map.line_of(i)).collect(), newlines))
     }

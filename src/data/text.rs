@@ -152,6 +152,7 @@ fn read_piece<R: Read>(
 /// order: `text` is the line trimmed, `offset` its 0-based line within the piece; blank lines
 /// and lines starting with `#` are skipped. Returns the number of newlines in `piece`, or the
 /// first error `on_line` returns.
+#[cfg(test)]
 pub(super) fn for_each_line<E>(
     piece: &str,
     mut on_line: impl FnMut(usize, &str) -> Result<(), E>,
@@ -192,8 +193,32 @@ pub(super) fn for_each_line_or_number<E>(
     Ok(offset)
 }
 
+/// Calls `on_row(offset, text)` for every line of `piece`, blank lines and lines starting
+/// with `#` included (in CSV they may be rows), with the line's newline and any carriage
+/// return before it cut off but nothing trimmed; returns the number of newlines.
+pub(super) fn for_each_row<E>(
+    piece: &str,
+    mut on_row: impl FnMut(usize, &str) -> Result<(), E>,
+) -> Result<usize, E> {
+    let mut offset = 0;
+    let mut rest = piece;
+    while !rest.is_empty() {
+        let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        on_row(offset, line.strip_suffix('\r').unwrap_or(line))?;
+        if after.is_empty() && line.len() == rest.len() {
+            break;
+        }
+        offset += 1;
+        rest = after;
+    }
+    Ok(offset)
+}
+
 /// The number of newlines in `bytes`.
-fn count_newlines(bytes: &[u8]) -> usize {
+pub(super) fn count_newlines(bytes: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', bytes).count()
 }
 

@@ -25,7 +25,7 @@ impl Loaded {
     /// Reads a data scenario's file (a sampled one needs nothing).
     pub fn read(scenario: Scenario) -> Result<Self, InputError> {
         let data = match &scenario.source {
-            Source::Data { path, column } => Some(read_data(path, column.as_deref())?.values),
+            Source::Data { path, read } => Some(read_data(path, read)?.values),
             Source::Truth { .. } => None,
         };
         Ok(Self { scenario, data })

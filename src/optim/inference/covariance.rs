@@ -139,8 +139,11 @@ impl Information {
     pub fn sandwich(&self, model: &dyn Model, point: &Eval) -> Result<Covariance, Undefined> {
         let inv = self.inverse.clone()?;
         let meat = model.score_products(&point.natural).ok_or(Undefined::NoScores)?;
-        let meat: Vec<Vec<f64>> =
-            self.smooth.iter().map(|&i| self.smooth.iter().map(|&j| meat[i][j]).collect()).collect();
+        let meat: Vec<Vec<f64>> = self
+            .smooth
+            .iter()
+            .map(|&i| self.smooth.iter().map(|&j| meat[i][j]).collect())
+            .collect();
         let sw = product(&product(&inv, &meat), &inv);
         Ok(self.to_natural(&sw))
     }
@@ -155,9 +158,8 @@ impl Information {
             .map(|i| {
                 (0..n)
                     .map(|j| {
-                        (self.missing[i].is_none() && self.missing[j].is_none()).then(|| {
-                            left[i].iter().zip(&js[j]).map(|(a, b)| a * b).sum::<f64>()
-                        })
+                        (self.missing[i].is_none() && self.missing[j].is_none())
+                            .then(|| left[i].iter().zip(&js[j]).map(|(a, b)| a * b).sum::<f64>())
                     })
                     .collect()
             })

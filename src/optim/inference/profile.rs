@@ -112,8 +112,7 @@ impl Profile<'_> {
         let model = self.model;
         if model.dim() == 1 {
             let e = model.eval(&[value]);
-            return if model.admits(&e.natural) && !e.log_likelihood.is_nan() && value.is_finite()
-            {
+            return if model.admits(&e.natural) && !e.log_likelihood.is_nan() && value.is_finite() {
                 At::Value(e.log_likelihood, e.natural)
             } else {
                 At::Outside
@@ -123,8 +122,7 @@ impl Profile<'_> {
         let mut start = model.to_free(from);
         start[self.coordinate] = value;
         let start = model.to_natural(&start);
-        if !value.is_finite() || !model.admits(&start) || !pinned.eval_natural(&start).is_finite()
-        {
+        if !value.is_finite() || !model.admits(&start) || !pinned.eval_natural(&start).is_finite() {
             return At::Outside;
         }
         let settings = Settings { kind: OptimizerKind::Newton, ..Settings::default() };

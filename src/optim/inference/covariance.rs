@@ -154,16 +154,13 @@ impl Information {
         let js: Vec<Vec<f64>> =
             self.jacobian.iter().map(|row| self.smooth.iter().map(|&j| row[j]).collect()).collect();
         let left = product(&js, free_cov);
-        let matrix = (0..n)
-            .map(|i| {
-                (0..n)
-                    .map(|j| {
-                        (self.missing[i].is_none() && self.missing[j].is_none())
-                            .then(|| left[i].iter().zip(&js[j]).map(|(a, b)| a * b).sum::<f64>())
-                    })
-                    .collect()
-            })
-            .collect();
+        // Each entry computed once and mirrored, so Σ is symmetric to the bit.
+        let entry = |i: usize, j: usize| {
+            let (i, j) = (i.max(j), i.min(j));
+            (self.missing[i].is_none() && self.missing[j].is_none())
+                .then(|| left[i].iter().zip(&js[j]).map(|(a, b)| a * b).sum::<f64>())
+        };
+        let matrix = (0..n).map(|i| (0..n).map(|j| entry(i, j)).collect()).collect();
         Covariance { matrix, missing: self.missing.clone() }
     }
 }

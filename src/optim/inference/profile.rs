@@ -38,6 +38,10 @@ const MAX_REFINEMENTS: usize = 100;
 /// The stopping rules of each profile fit: those of `mlex fit`.
 const STOPPING: Stopping = Stopping { max_steps: 500, tolerance: 1e-10 };
 
+/// The tolerances tried in turn on a profile fit that stopped on a flat direction (down to
+/// a little above the rounding of ℓ/m, below which gains are noise to the boundary rule).
+const PERSIST: [f64; 3] = [1e-11, 1e-12, 1e-13];
+
 /// The profile intervals of every natural parameter at the fit's point.
 pub(super) fn intervals(
     model: &dyn Model,
@@ -127,7 +131,18 @@ impl Profile<'_> {
         }
         let settings = Settings { kind: OptimizerKind::Newton, ..Settings::default() };
         let mut fit = Fit::new(&pinned, &start, settings);
-        let reason = fit.run(&pinned, &STOPPING);
+        let mut reason = fit.run(&pinned, &STOPPING);
+        for tolerance in PERSIST {
+            if !matches!(reason, StopReason::Flat | StopReason::StepTooSmall) {
+                break;
+            }
+            // The gradient fell within tolerance along a direction flatter still (a t's df
+            // heading for ∞ before the boundary rule has seen enough steps): keep going
+            // with a smaller tolerance, the boundary rule's trail kept, until a verified
+            // maximum or the boundary, where ℓ is at its supremum.
+            let more = Stopping { max_steps: fit.iteration() + STOPPING.max_steps, tolerance };
+            reason = fit.run(&pinned, &more);
+        }
         let end = fit.current();
         if !end.log_likelihood.is_finite() {
             At::Outside

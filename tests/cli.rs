@@ -342,8 +342,8 @@ fn null_paths(v: &Value, at: &str, out: &mut Vec<String>) {
                 null_paths(v, &if at.is_empty() { k.clone() } else { format!("{at}.{k}") }, out);
             }
         }
-        // A matrix's null entries belong to a parameter whose `se` is null.
-        Value::Array(_) => {}
+        // A matrix's null entries belong to a parameter whose `se` is null; numbers, text
+        // and flags are values.
         _ => {}
     }
 }

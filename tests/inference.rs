@@ -186,9 +186,9 @@ fn every_smooth_family_gives_a_symmetric_positive_semidefinite_covariance() {
                 .map(|i| (0..n).map(|j| cov.matrix[i][j].expect("entry")).collect())
                 .collect();
             let scale = (0..n).map(|i| full[i][i]).fold(0.0, f64::max);
-            for i in 0..n {
-                for j in 0..n {
-                    assert_eq!(full[i][j], full[j][i], "{kind} asymmetric");
+            for (i, row) in full.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    assert_eq!(*v, full[j][i], "{kind} asymmetric");
                 }
             }
             let (values, _) = mlex::optim::linalg::symmetric_eigen(&full);

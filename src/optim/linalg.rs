@@ -46,6 +46,7 @@ pub fn solve_positive_definite(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
 /// The inverse of symmetric positive definite A (column by column from one factorisation);
 /// None when A is not positive definite.
 #[must_use]
+#[allow(clippy::needless_range_loop)] // the textbook's indices: L, the inverse and b together
 pub fn inverse_positive_definite(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let n = a.len();
     let l = cholesky(a).ok()?;
@@ -76,6 +77,7 @@ pub fn inverse_positive_definite(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
 /// symmetric A, by cyclic Jacobi rotations: slow for big matrices, exact to rounding for
 /// these small ones, and never fails.
 #[must_use]
+#[allow(clippy::needless_range_loop)] // a rotation touches rows and columns p and q together
 pub fn symmetric_eigen(a: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     let n = a.len();
     let mut m = a.to_vec();

@@ -114,7 +114,9 @@ impl Information {
             }
             let top = direction.iter().fold(0.0_f64, |a, d| a.max(d.abs()));
             if top > 0.0 {
-                direction.iter_mut().for_each(|d| *d /= top);
+                for d in &mut direction {
+                    *d /= top;
+                }
             }
             Undefined::Singular(Flat { direction, curvature })
         });

@@ -225,6 +225,7 @@ pub fn undefined_name(why: &Undefined) -> &'static str {
         Undefined::Singular(f) if f.curvature < 0.0 => "not_negative_definite",
         Undefined::Singular(_) => "singular",
         Undefined::NoScores => "no_scores",
+        Undefined::Underflow { .. } => "underflow",
         Undefined::TooFewPoints { .. } => "too_few_points",
         Undefined::NotOneCoordinate { .. } => "not_one_coordinate",
         Undefined::Open { .. } => "open",
@@ -267,6 +268,11 @@ pub fn undefined(why: &Undefined, names: &[String]) -> String {
                 flat.curvature
             )
         }
+        Undefined::Underflow { parameter } => format!(
+            "the variance of {} is below the smallest f64, so its standard error cannot be \
+             written (rescale the data)",
+            names.get(*parameter).map_or("θ", String::as_str)
+        ),
         Undefined::NoScores => {
             "the model cannot split its score by point, so the sandwich has no J".into()
         }

@@ -78,6 +78,12 @@ pub enum Undefined {
     /// The observed information is not positive definite: ℓ is flat (or curves upwards)
     /// along a direction, so the covariance would be infinite there.
     Singular(Flat),
+    /// The variance of this natural parameter (by its index) is below the smallest f64 (a
+    /// rate of 1e-300): its standard error cannot be written.
+    Underflow {
+        /// The index of the natural parameter.
+        parameter: usize,
+    },
     /// The model cannot split its score by point, so there is no J for the sandwich.
     NoScores,
     /// AICc's correction needs more points than free parameters plus one.

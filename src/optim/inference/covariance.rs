@@ -65,7 +65,8 @@ pub(super) fn standard_errors(
         Ok(c) => (0..n)
             .map(|i| match (&c.missing[i], c.matrix[i][i]) {
                 (Some(why), _) => Err(why.clone()),
-                (None, Some(v)) if v >= 0.0 && v.is_finite() => Ok(v.sqrt()),
+                (None, Some(v)) if v > 0.0 && v.is_finite() => Ok(v.sqrt()),
+                (None, Some(0.0)) => Err(Undefined::Underflow { parameter: i }),
                 _ => Err(Undefined::Singular(Flat { direction: unit(n, i), curvature: 0.0 })),
             })
             .collect(),

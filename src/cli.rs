@@ -11,6 +11,7 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
+use crate::optim::inference::Level;
 use crate::report::Report;
 use crate::runner::{FitRequest, RunOverrides, fit_file, parse_named, run_scenario};
 use crate::scenario;
@@ -119,6 +120,32 @@ pub struct FitArgs {
     /// Include every step in the JSON.
     #[arg(long)]
     pub trajectory: bool,
+    /// Standard errors, intervals and criteria.
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+}
+
+/// The flags of the inference object, shared by `run` and `fit`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct InferenceArgs {
+    /// Confidence level of the Wald and profile intervals, strictly between 0 and 1.
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
+    pub level: f64,
+    /// Leave out the inference object (standard errors, intervals, AIC/BIC).
+    #[arg(long, conflicts_with = "level")]
+    pub no_inference: bool,
+}
+
+impl InferenceArgs {
+    /// The checked level, or None without inference.
+    fn level(self) -> Result<Option<Level>, InputError> {
+        if self.no_inference {
+            return Ok(None);
+        }
+        Level::new(self.level).map(Some).map_err(|v| {
+            InputError::new(format!("must be strictly between 0 and 1, got {v}")).field("--level")
+        })
+    }
 }
 
 /// The subcommands.
@@ -150,6 +177,9 @@ pub enum Command {
         /// Include every step in the JSON.
         #[arg(long)]
         trajectory: bool,
+        /// Standard errors, intervals and criteria.
+        #[command(flatten)]
+        inference: InferenceArgs,
     },
     /// Fit a model to your own numbers.
     Fit(FitArgs),
@@ -254,9 +284,10 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
             scenario.map(|a| scenario_arg(a, "--scenario")).transpose()?.as_deref(),
             seed,
         )?),
-        Command::Run { scenario, steps, seed, format, trajectory } => {
+        Command::Run { scenario, steps, seed, format, trajectory, inference } => {
+            let inference = inference.level()?;
             let s = scenario::load(&scenario_arg(scenario, "--scenario")?)?;
-            let report = run_scenario(&s, RunOverrides { seed, steps, trajectory })?;
+            let report = run_scenario(&s, RunOverrides { seed, steps, trajectory, inference })?;
             print(&report, format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -366,6 +397,7 @@ fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
         trials: args.trials,
         categories: args.categories,
         trajectory: args.trajectory,
+        inference: args.inference.level()?,
     };
 
     print(&fit_file(&req)?, args.format)?;

@@ -12,6 +12,7 @@ mod adam;
 pub mod boundary;
 pub mod fit;
 mod gradient_ascent;
+pub mod inference;
 pub mod linalg;
 mod momentum;
 mod newton;

@@ -4,17 +4,18 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::format::{compact, exact as short, fixed};
+use crate::format::{compact, exact as short, fixed, readable};
 use crate::optim::OptimizerKind;
 use crate::optim::fit::{Event, Record, StopReason};
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
 use crate::stats::underflow::UnderflowTrace;
 
 /// The version of the JSON layout. 2: `schema_version` itself, `stop_reason`'s verified
-/// reasons (`saddle`, `flat`, …), `truth.infinite`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// reasons (`saddle`, `flat`, …), `truth.infinite`. 3: `inference`,
+/// `timing.inference_seconds`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Everything `mlex run` and `mlex fit` print.
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +76,9 @@ pub struct Report {
     /// Scenario name, for `run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
+    /// Standard errors, intervals and criteria at θ̂ (absent with `--no-inference`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference: Option<InferenceReport>,
     /// Per-step records, with `--trajectory`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<Vec<TrajectoryRow>>,
@@ -110,6 +114,144 @@ pub struct Timing {
     pub prepare_seconds: f64,
     /// The optimisation alone.
     pub fit_seconds: f64,
+    /// The inference object (absent with `--no-inference`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference_seconds: Option<f64>,
+}
+
+/// How sure the fit is: `inference` in JSON. Every null has its reason in `undefined`,
+/// under the null's path (`se.loc`, `profile.df.upper`, `aicc`).
+#[derive(Debug, Clone, Serialize)]
+pub struct InferenceReport {
+    /// The level of the intervals.
+    pub level: f64,
+    /// The natural parameters, in the order of the matrices' rows (a categorical's `p[0]`, …).
+    pub parameters: Vec<String>,
+    /// k, the number of estimated (free) parameters: what AIC and BIC count.
+    pub estimated_parameters: usize,
+    /// Standard errors from the observed information, by parameter.
+    pub se: Map<String, Value>,
+    /// The covariance of θ̂ (delta method through the free coordinates).
+    pub covariance: Option<Vec<Vec<Option<f64>>>>,
+    /// The correlation matrix of θ̂.
+    pub correlation: Option<Vec<Vec<Option<f64>>>>,
+    /// The scale the Wald intervals are symmetric on: "natural".
+    pub wald_scale: &'static str,
+    /// Wald intervals θ̂ ± z·SE by parameter: `lower`, `upper`.
+    pub wald: Map<String, Value>,
+    /// Profile-likelihood intervals by parameter: `lower`, `upper`.
+    pub profile: Map<String, Value>,
+    /// Sandwich (robust) standard errors, from H⁻¹JH⁻¹.
+    pub sandwich_se: Map<String, Value>,
+    /// 2k − 2ℓ̂.
+    pub aic: Option<f64>,
+    /// AIC + 2k(k + 1)/(m − k − 1).
+    pub aicc: Option<f64>,
+    /// k ln m − 2ℓ̂.
+    pub bic: Option<f64>,
+    /// Why each null is null: path → `why` (a name) and `message`.
+    pub undefined: Map<String, Value>,
+    /// One line per parameter, for the table.
+    #[serde(skip)]
+    pub summary: Vec<SummaryRow>,
+}
+
+/// One parameter of the table's summary.
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    /// The natural parameter.
+    pub name: String,
+    /// θ̂.
+    pub estimate: f64,
+    /// Its standard error.
+    pub se: Option<f64>,
+    /// Its Wald interval.
+    pub wald: Option<(f64, f64)>,
+    /// Its profile interval's ends.
+    pub profile: (Option<f64>, Option<f64>),
+    /// Its sandwich standard error.
+    pub sandwich_se: Option<f64>,
+}
+
+impl InferenceReport {
+    /// The statistician's summary: estimate, SE, intervals per parameter, the criteria, and
+    /// why anything is missing.
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let pct = format!("{} %", readable(100.0 * self.level));
+        let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), readable);
+        let pair = |a: Option<f64>, b: Option<f64>| format!("[{}, {}]", cell(a), cell(b));
+        let mut lines = vec![[
+            "parameter".to_string(),
+            "estimate".to_string(),
+            "SE".to_string(),
+            format!("Wald {pct}"),
+            format!("profile {pct}"),
+            "sandwich SE".to_string(),
+        ]];
+        for r in &self.summary {
+            lines.push([
+                r.name.clone(),
+                readable(r.estimate),
+                cell(r.se),
+                r.wald.map_or_else(|| "—".to_string(), |(a, b)| pair(Some(a), Some(b))),
+                pair(r.profile.0, r.profile.1),
+                cell(r.sandwich_se),
+            ]);
+        }
+        let widths: Vec<usize> =
+            (0..6).map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0)).collect();
+        let mut out = String::new();
+        for l in &lines {
+            let cells: Vec<String> = l
+                .iter()
+                .zip(&widths)
+                .map(|(s, w)| format!("{s}{}", " ".repeat(w - s.chars().count())))
+                .collect();
+            let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+        }
+        let _ = writeln!(
+            out,
+            "  AIC {}, AICc {}, BIC {} (k = {}); Wald intervals on the natural scale",
+            cell(self.aic),
+            cell(self.aicc),
+            cell(self.bic),
+            self.estimated_parameters
+        );
+        // One line per distinct reason: the fields it empties, then the parameters.
+        let mut reasons: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
+        for (path, why) in &self.undefined {
+            let message = why["message"].as_str().unwrap_or_default().to_string();
+            let mut parts = path.splitn(3, '.');
+            let field = parts.next().unwrap_or_default();
+            let at = match (parts.next(), parts.next()) {
+                (Some(p), Some(side)) => Some(format!("{p} {side}")),
+                (Some(p), None) => Some(p.to_string()),
+                _ => None,
+            };
+            let i = reasons.iter().position(|(m, _, _)| *m == message).unwrap_or_else(|| {
+                reasons.push((message, Vec::new(), Vec::new()));
+                reasons.len() - 1
+            });
+            let (_, fields, params) = &mut reasons[i];
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
+            if let Some(at) = at
+                && let Some(name) = self.parameters.iter().find(|n| at.starts_with(n.as_str()))
+                && !params.contains(&name.as_str())
+            {
+                params.push(name);
+            }
+            let _ = at;
+        }
+        for (message, fields, params) in reasons {
+            let params =
+                if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
+            let _ = writeln!(out, "  — {}{params}: {message}", fields.join(", "));
+        }
+        out
+    }
 }
 
 /// The truth of a `run`.
@@ -279,18 +421,29 @@ impl Report {
         row("f64 product zero", at(u.f64_zero_at));
         row("f64 product overflow", at(u.f64_overflow_at));
         row("f32 product zero", at(u.f32_zero_at));
+        let inference = self
+            .timing
+            .inference_seconds
+            .map(|s| format!(", inference {s:.6} s"))
+            .unwrap_or_default();
         row(
             "timing",
             format!(
-                "read {:.6} s, prepare {:.6} s, fit {:.6} s",
+                "read {:.6} s, prepare {:.6} s, fit {:.6} s{inference}",
                 self.timing.read_seconds, self.timing.prepare_seconds, self.timing.fit_seconds
             ),
         );
+        if let Some(inf) = &self.inference {
+            row("inference", format!("at {} % (m = {})", readable(100.0 * inf.level), self.n));
+        }
         let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
         for (k, v) in rows {
             let pad = width - k.chars().count();
             let _ = writeln!(out, "{k}{}  {v}", " ".repeat(pad));
+        }
+        if let Some(inf) = &self.inference {
+            out.push_str(&inf.to_table());
         }
         out
     }

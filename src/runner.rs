@@ -8,6 +8,7 @@ use crate::data::{DataFile, ReadOptions, read_data};
 use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::{Fit, StopReason, Stopping};
+use crate::optim::inference::Level;
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::{
     BoundaryReport, DataReport, InfiniteReport, Report, Timing, TrajectoryRow, TruthReport,
@@ -22,7 +23,9 @@ use crate::stats::underflow::first_hits;
 use crate::words;
 
 mod finite;
+mod inference;
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
+use inference::inference_report;
 
 /// What `mlex fit` was asked.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +52,8 @@ pub struct FitRequest {
     pub categories: Option<usize>,
     /// Keep the per-step records in the report.
     pub trajectory: bool,
+    /// The level of the report's `inference` object; None leaves it out.
+    pub inference: Option<Level>,
 }
 
 /// Checks every value against the model's support, naming the line of the first outsider.
@@ -217,6 +222,7 @@ fn report(
         refused_steps: fitted.fit.refusals(),
         underflow,
         timing: Timing { fit_seconds: fitted.fit_seconds, ..timing },
+        inference: None,
         truth: None,
         data: None,
         scenario: None,
@@ -238,6 +244,20 @@ fn report(
         param_names: family.param_names(),
         history: fitted.fit.history().to_vec(),
     }
+}
+
+/// Adds the inference object at `level` to a report, timed.
+fn add_inference(
+    rep: &mut Report,
+    model: &dyn crate::stats::model::Model,
+    fitted: &Fitted,
+    reason: StopReason,
+    level: Option<Level>,
+) {
+    let Some(level) = level else { return };
+    let clock = Instant::now();
+    rep.inference = Some(inference_report(model, &fitted.fit, reason, level));
+    rep.timing.inference_seconds = Some(clock.elapsed().as_secs_f64());
 }
 
 /// The boundary section of a report, when the fit stopped there.
@@ -307,8 +327,15 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
         tolerance: req.tolerance.unwrap_or(Stopping::default().tolerance),
     };
     let (fitted, reason) = optimise(family.as_ref(), &sample, start, settings, &stopping);
-    let timing = Timing { read_seconds, prepare_seconds: prep_seconds, fit_seconds: 0.0 };
+    let timing = Timing {
+        read_seconds,
+        prepare_seconds: prep_seconds,
+        fit_seconds: 0.0,
+        inference_seconds: None,
+    };
     let mut rep = report(family.as_ref(), &sample, &fitted, reason, timing, req.trajectory);
+    let objective = Objective { family: family.as_ref(), sample: &sample };
+    add_inference(&mut rep, &objective, &fitted, reason, req.inference);
     if let Some(what) = first_non_finite(&rep) {
         return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
     }
@@ -330,6 +357,8 @@ pub struct RunOverrides {
     pub steps: Option<usize>,
     /// Keep per-step records in the JSON.
     pub trajectory: bool,
+    /// The level of the report's `inference` object; None leaves it out.
+    pub inference: Option<Level>,
 }
 
 /// A scenario's data, model and start, ready to fit: what `run` and the TUI share.
@@ -435,8 +464,11 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
         read_seconds: prepared.read_seconds,
         prepare_seconds: prepared.prep_seconds,
         fit_seconds: 0.0,
+        inference_seconds: None,
     };
     let mut rep = report(model, &prepared.sample, &fitted, reason, timing, overrides.trajectory);
+    let objective = Objective { family: model, sample: &prepared.sample };
+    add_inference(&mut rep, &objective, &fitted, reason, overrides.inference);
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);

@@ -6,9 +6,10 @@
 
 use std::fmt;
 
-use crate::format::exact;
+use crate::format::{exact, fixed};
 use crate::optim::Refusal;
 use crate::optim::fit::StopReason;
+use crate::optim::inference::Undefined;
 use crate::stats::family::{Degenerate, Domain, FamilyKind, Fault, Limit, ParamError};
 use crate::stats::information::Infinite;
 
@@ -211,5 +212,97 @@ impl fmt::Display for ParamError {
                 )
             }
         }
+    }
+}
+
+/// The JSON name of why an inference quantity has no value.
+#[must_use]
+pub fn undefined_name(why: &Undefined) -> &'static str {
+    match why {
+        Undefined::NotConverged(_) => "not_converged",
+        Undefined::Boundary(_) => "boundary",
+        Undefined::Kink { .. } => "kink",
+        Undefined::Singular(f) if f.curvature < 0.0 => "not_negative_definite",
+        Undefined::Singular(_) => "singular",
+        Undefined::NoScores => "no_scores",
+        Undefined::Underflow { .. } => "underflow",
+        Undefined::TooFewPoints { .. } => "too_few_points",
+        Undefined::NotOneCoordinate { .. } => "not_one_coordinate",
+        Undefined::Open { .. } => "open",
+        Undefined::ProfileFit { .. } => "profile_fit",
+        Undefined::HigherLikelihood { .. } => "higher_likelihood",
+    }
+}
+
+/// Why an inference quantity has no value, in words; `names` are the natural parameters'.
+#[must_use]
+pub fn undefined(why: &Undefined, names: &[String]) -> String {
+    match why {
+        Undefined::NotConverged(reason) => format!(
+            "the fit stopped short of a verified maximum ({}), so ℓ's curvature there says \
+             nothing about the estimate",
+            reason.name()
+        ),
+        Undefined::Boundary(limit) => format!(
+            "{}: θ runs to the boundary of the parameter space, where no θ attains the supremum \
+             of ℓ; there is no maximum-likelihood estimate to have an error",
+            limit_label(limit)
+        ),
+        Undefined::Kink { parameter } => format!(
+            "ℓ has a kink in {parameter} at the estimate (it is not differentiable there), so \
+             there is no curvature and no Wald standard error; the profile interval needs none"
+        ),
+        Undefined::Singular(flat) => {
+            let direction = flat
+                .direction
+                .iter()
+                .zip(names)
+                .filter(|(d, _)| d.abs() > 1e-3)
+                .map(|(d, n)| format!("{} {n}", fixed(*d, 3)))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            let how = if flat.curvature < 0.0 { "curves upwards" } else { "is flat" };
+            format!(
+                "the observed information is not positive definite: ℓ {how} along ({direction}) \
+                 (scaled curvature {:.1e}), so the variance there is unbounded",
+                flat.curvature
+            )
+        }
+        Undefined::Underflow { parameter } => format!(
+            "the variance of {} is below the smallest f64, so its standard error cannot be \
+             written (rescale the data)",
+            names.get(*parameter).map_or("θ", String::as_str)
+        ),
+        Undefined::NoScores => {
+            "the model cannot split its score by point, so the sandwich has no J".into()
+        }
+        Undefined::TooFewPoints { points, parameters } => format!(
+            "AICc's correction 2k(k + 1)/(m − k − 1) needs m > k + 1; here m = {points} and \
+             k = {parameters}"
+        ),
+        Undefined::NotOneCoordinate { parameter } => format!(
+            "{parameter} is not one free coordinate (a simplex's entries move together), so it \
+             cannot be pinned alone to trace its profile"
+        ),
+        Undefined::Open { parameter, edge, meaning } => {
+            let meaning = meaning.map(|m| format!(" ({m})")).unwrap_or_default();
+            format!(
+                "open: the profile likelihood stays above the cutoff all the way to {parameter} \
+                 = {}{meaning}, the edge of the parameter space",
+                limit_value(*edge)
+            )
+        }
+        Undefined::ProfileFit { parameter, value, reason } => format!(
+            "maximising ℓ over the other parameters at {parameter} = {} stopped short of a \
+             maximum ({})",
+            exact(*value),
+            reason.name()
+        ),
+        Undefined::HigherLikelihood { parameter, value, gain } => format!(
+            "at {parameter} = {} the profile likelihood is {} above ℓ̂: the fit found a local \
+             maximum, not the global one",
+            exact(*value),
+            fixed(*gain, 6)
+        ),
     }
 }

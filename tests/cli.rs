@@ -329,3 +329,78 @@ fn completions_and_the_manual_page_are_printed() {
     assert_eq!(code, 0);
     assert!(stdout.contains("Examples:"), "{stdout}");
 }
+
+/// Every null under `inference`, by its path (`se.loc`, `profile.df.upper`, …).
+fn null_paths(v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Null => out.push(at.to_string()),
+        Value::Object(map) => {
+            for (k, v) in map {
+                if at.is_empty() && k == "undefined" {
+                    continue;
+                }
+                null_paths(v, &if at.is_empty() { k.clone() } else { format!("{at}.{k}") }, out);
+            }
+        }
+        // A matrix's null entries belong to a parameter whose `se` is null; numbers, text
+        // and flags are values.
+        _ => {}
+    }
+}
+
+#[test]
+fn every_null_in_the_inference_object_has_its_reason() {
+    let runs: [&[&str]; 5] = [
+        &["fit", "tests/data/small.txt", "-m", "laplace", "-f", "json"],
+        &["fit", "tests/data/small.txt", "-m", "gamma", "-f", "json"],
+        &["fit", "tests/data/small.txt", "-m", "student_t", "-f", "json"],
+        &["run", "-s", "loaded-die", "-f", "json"],
+        &["run", "-s", "heavy-tails-t", "-f", "json", "--steps", "3"],
+    ];
+    for args in runs {
+        let model = args[2];
+        let v = json(args);
+        let inf = &v["inference"];
+        let mut nulls = Vec::new();
+        null_paths(inf, "", &mut nulls);
+        let undefined = inf["undefined"].as_object().expect("undefined is an object");
+        for path in &nulls {
+            let why = &undefined[path.as_str()];
+            assert!(why["why"].is_string() && why["message"].is_string(), "{model}: {path}");
+        }
+        // And nothing is explained that is not null.
+        assert_eq!(undefined.len(), nulls.len(), "{model}: {nulls:?} vs {undefined:?}");
+        if args[4] == "laplace" {
+            assert_eq!(undefined["se.loc"]["why"], "kink", "{undefined:?}");
+            assert!(inf["se"]["scale"].as_f64().is_some_and(|s| s > 0.0));
+        }
+    }
+}
+
+#[test]
+fn the_level_is_checked_and_inference_can_be_left_out() {
+    for bad in ["0", "1", "1.5", "-0.2", "nan"] {
+        let (code, _, stderr) =
+            mlex(&["fit", "tests/data/small.txt", "-m", "normal", "--level", bad]);
+        assert_eq!(code, 2, "--level {bad}");
+        assert!(stderr.contains("--level: must be strictly between 0 and 1"), "{stderr}");
+    }
+    let v = json(&["fit", "tests/data/small.txt", "-m", "normal", "-f", "json", "--level", "0.8"]);
+    assert_eq!(v["inference"]["level"], 0.8);
+    let (lo, hi) = (
+        v["inference"]["wald"]["mu"]["lower"].as_f64(),
+        v["inference"]["wald"]["mu"]["upper"].as_f64(),
+    );
+    let narrower =
+        json(&["fit", "tests/data/small.txt", "-m", "normal", "-f", "json", "--level", "0.5"]);
+    let width =
+        |w: &Value| w["upper"].as_f64().expect("upper") - w["lower"].as_f64().expect("lower");
+    assert!(width(&narrower["inference"]["wald"]["mu"]) < hi.expect("upper") - lo.expect("lower"));
+    let v = json(&["fit", "tests/data/small.txt", "-m", "normal", "-f", "json", "--no-inference"]);
+    assert!(v.get("inference").is_none() && v["timing"].get("inference_seconds").is_none());
+    let v = json(&["run", "-s", "waiting-times", "-f", "json", "--no-inference"]);
+    assert!(v.get("inference").is_none());
+    let (code, table, _) = mlex(&["run", "-s", "waiting-times"]);
+    assert_eq!(code, 0);
+    assert!(table.contains("profile 95 %") && table.contains("AIC "), "{table}");
+}

@@ -392,6 +392,12 @@ impl Fit {
         }
     }
 
+    /// The free coordinates found sitting on a kink of ℓ (see [`StopReason::Kink`]).
+    #[must_use]
+    pub fn kinked(&self) -> &[bool] {
+        &self.kinked
+    }
+
     /// ‖∇(ℓ/m)‖ over the coordinates that are not on a kink.
     #[must_use]
     pub fn smooth_gradient_norm(&self) -> f64 {

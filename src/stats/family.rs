@@ -360,6 +360,12 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
         false
     }
 
+    /// Whether ℓ can have a kink along free coordinate `coordinate`; every coordinate of a
+    /// family with kinks unless it says which.
+    fn kinks_in(&self, _coordinate: usize) -> bool {
+        self.has_kinks()
+    }
+
     /// ℓ(θ) = Σ ln q(xᵢ; θ); families with sufficient statistics override this with an O(1)
     /// formula, which must give −∞ when a value lies outside the support.
     fn log_likelihood(&self, nat: &[f64], sample: &Sample) -> f64 {

@@ -49,6 +49,12 @@ pub trait Model: Send + Sync {
         false
     }
 
+    /// Whether ℓ can have a kink along free coordinate `coordinate` (laplace's loc, not its
+    /// scale): such a coordinate has no second derivative, so no Wald standard error.
+    fn kinks_in(&self, _coordinate: usize) -> bool {
+        self.has_kinks()
+    }
+
     /// ln q of the points `first`, `first + 1`, … in data order, one per slot of `out`: what
     /// the underflow trace multiplies.
     fn ln_points(&self, natural: &[f64], first: usize, out: &mut [f64]);
@@ -62,6 +68,33 @@ pub trait Model: Send + Sync {
     /// Where free coordinate `coordinate` takes its natural parameter as it runs to +∞
     /// (`increasing`) or −∞.
     fn boundary_limit(&self, free: &[f64], coordinate: usize, increasing: bool) -> Limit;
+
+    /// J = Σᵢ sᵢ sᵢᵀ, the sum of the outer products of the per-point scores sᵢ = ∇ ln q(pointᵢ)
+    /// in free coordinates: the "meat" of the sandwich covariance. None where the model
+    /// cannot split its score by point.
+    fn score_products(&self, _natural: &[f64]) -> Option<Vec<Vec<f64>>> {
+        None
+    }
+
+    /// ∂ natural / ∂ free at free coordinates `free` (a row per natural entry, a column per
+    /// free coordinate), for the delta method. By default central differences of
+    /// [`Model::to_natural`]; a model whose maps are closed overrides it.
+    fn natural_jacobian(&self, free: &[f64]) -> Vec<Vec<f64>> {
+        let centre = self.to_natural(free);
+        let mut jac = vec![vec![0.0; free.len()]; centre.len()];
+        for j in 0..free.len() {
+            // The map is smooth and cheap: the cube root of epsilon balances the errors.
+            let step = 6e-6 * free[j].abs().max(1.0);
+            let (mut up, mut down) = (free.to_vec(), free.to_vec());
+            up[j] += step;
+            down[j] -= step;
+            let (hi, lo) = (self.to_natural(&up), self.to_natural(&down));
+            for (i, row) in jac.iter_mut().enumerate() {
+                row[j] = (hi[i] - lo[i]) / (up[j] - down[j]);
+            }
+        }
+        jac
+    }
 
     /// Evaluates at free coordinates. Parameters outside the space give a non-finite
     /// likelihood, so the optimiser refuses the step rather than using them.

@@ -56,6 +56,10 @@ impl Model for Objective<'_> {
         self.family.has_kinks()
     }
 
+    fn kinks_in(&self, coordinate: usize) -> bool {
+        self.family.kinks_in(coordinate)
+    }
+
     fn ln_points(&self, natural: &[f64], first: usize, out: &mut [f64]) {
         let values = &self.sample.values()[first..first + out.len()];
         for (slot, &x) in out.iter_mut().zip(values) {
@@ -70,4 +74,42 @@ impl Model for Objective<'_> {
     fn boundary_limit(&self, free: &[f64], coordinate: usize, increasing: bool) -> Limit {
         self.family.boundary_limit(free, coordinate, increasing)
     }
+
+    fn score_products(&self, natural: &[f64]) -> Option<Vec<Vec<f64>>> {
+        Some(score_products(self.family, natural, self.sample.values()))
+    }
+
+    fn natural_jacobian(&self, free: &[f64]) -> Vec<Vec<f64>> {
+        self.family.layout().jacobian(free)
+    }
+}
+
+/// Σ sᵢ sᵢᵀ over the values, in parallel chunks: one pass, each chunk summed on its own so
+/// the totals of a million positive terms keep their digits, and the chunks added in data
+/// order so the result does not depend on the number of threads.
+fn score_products(family: &dyn Family, natural: &[f64], values: &[f64]) -> Vec<Vec<f64>> {
+    use rayon::prelude::*;
+    let d = family.dim();
+    let chunk = |xs: &[f64]| {
+        let mut acc = vec![0.0; d * d];
+        let mut s = vec![0.0; d];
+        for &x in xs {
+            s.fill(0.0);
+            family.add_score(natural, x, &mut s);
+            for i in 0..d {
+                for j in 0..=i {
+                    acc[i * d + j] += s[i] * s[j];
+                }
+            }
+        }
+        acc
+    };
+    let parts: Vec<Vec<f64>> = values.par_chunks(1 << 14).map(chunk).collect();
+    let mut total = vec![0.0; d * d];
+    for part in &parts {
+        for (t, v) in total.iter_mut().zip(part) {
+            *t += v;
+        }
+    }
+    (0..d).map(|i| (0..d).map(|j| total[i.max(j) * d + i.min(j)]).collect()).collect()
 }

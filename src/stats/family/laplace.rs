@@ -21,6 +21,11 @@ impl Family for Laplace {
         true
     }
 
+    fn kinks_in(&self, coordinate: usize) -> bool {
+        // |x − loc| kinks at every data point in loc; ln scale enters smoothly.
+        coordinate == 0
+    }
+
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         // Written out: statrs takes the log of the density, which underflows to 0 (ln = −∞)
         // beyond about 745 scales from loc.

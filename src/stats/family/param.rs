@@ -393,6 +393,39 @@ impl Layout {
         out
     }
 
+    /// ∂ natural / ∂ free at free coordinates `free`, in closed form: 1 for a real parameter,
+    /// θ for a positive one (θ = e^u), p(1 − p) for a probability, and p_i(δ_ij − p_j) for a
+    /// simplex (softmax against its last entry, whose row is −p_last p_j), whose rows then
+    /// sum to 0: the probabilities move only along the simplex.
+    #[must_use]
+    pub fn jacobian(&self, free: &[f64]) -> Vec<Vec<f64>> {
+        let nat = self.to_natural(free);
+        let mut jac = vec![vec![0.0; free.len()]; nat.len()];
+        let (mut row, mut col) = (0, 0);
+        for spec in self.specs {
+            match spec.domain {
+                Domain::Real => jac[row][col] = 1.0,
+                Domain::Positive => jac[row][col] = nat[row],
+                Domain::Probability => jac[row][col] = nat[row] * (1.0 - nat[row]),
+                Domain::Simplex => {
+                    let k = self.simplex_len();
+                    for i in 0..k {
+                        for j in 0..k - 1 {
+                            let delta = f64::from(u8::from(i == j));
+                            jac[row + i][col + j] = nat[row + i] * (delta - nat[row + j]);
+                        }
+                    }
+                    row += k;
+                    col += k - 1;
+                    continue;
+                }
+            }
+            row += 1;
+            col += 1;
+        }
+        jac
+    }
+
     /// Where free coordinate `coordinate` takes its parameter as it runs to +∞ (`increasing`)
     /// or −∞: a real one to ±∞, a positive one to ∞ or 0, a probability to 1 or 0. In a
     /// simplex, u_j = ln(p_j / p_last) → −∞ forces p_j → 0 and u_j → +∞ forces p_last → 0

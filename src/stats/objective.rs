@@ -99,7 +99,7 @@ fn counted_score_products(
     counts: &[(i64, u64)],
 ) -> Vec<Vec<f64>> {
     let d = family.dim();
-    let mut total = vec![vec![0.0; d]; d];
+    let mut total = vec![0.0; d * d];
     let mut s = vec![0.0; d];
     for &(value, count) in counts {
         s.fill(0.0);
@@ -107,16 +107,11 @@ fn counted_score_products(
         let n = count as f64;
         for i in 0..d {
             for j in 0..=i {
-                total[i][j] += n * s[i] * s[j];
+                total[i * d + j] += n * s[i] * s[j];
             }
         }
     }
-    for i in 0..d {
-        for j in 0..i {
-            total[j][i] = total[i][j];
-        }
-    }
-    total
+    (0..d).map(|i| (0..d).map(|j| total[i.max(j) * d + i.min(j)]).collect()).collect()
 }
 
 /// Σ sᵢ sᵢᵀ over the values, in parallel chunks: one pass, each chunk summed on its own so

@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (chart_area, None)
     };
 
-    let (x0, x1) = padded(&[&run.ce_series], false);
+    let (x0, x1) = padded(&[run.ce_series.points()], false);
     let x0 = x0.max(0.0);
     let x1 = x1.max(1.0);
     // The reference lines span the x range drawn.
@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
             .style(theme.model())
-            .data(&run.ce_series),
+            .data(run.ce_series.points()),
     ];
     if let Some(r) = &h_hat {
         sets.push(
@@ -85,11 +85,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .marker(theme.second_marker())
                 .graph_type(GraphType::Line)
                 .style(theme.truth())
-                .data(&run.truth_series),
+                .data(run.truth_series.points()),
         );
     }
     let refs: Vec<&[(f64, f64)]> = [
-        Some(run.ce_series.as_slice()),
+        Some(run.ce_series.points()),
         h_hat.as_ref().map(<[(f64, f64); 2]>::as_slice),
         h_p.as_ref().map(<[(f64, f64); 2]>::as_slice),
     ]

@@ -231,10 +231,8 @@ where
             !debug_panic,
             "MLEX_DEBUG_PANIC is set: a deliberate panic to test terminal restoration"
         );
-        let busy = app.running
-            || app.run.trace_pending()
-            || app.run.surface_pending()
-            || worker.busy();
+        let busy =
+            app.running || app.run.trace_pending() || app.run.surface_pending() || worker.busy();
         let mut events = Vec::new();
         if let Some(first) = next_event(if busy { BUSY_FRAME } else { IDLE_FRAME })? {
             events.push(first);
@@ -267,10 +265,14 @@ where
                 }
                 _ => {}
             }
-            // Quitting is never kept waiting, by other keys or by work.
+            // Quitting is never kept waiting, by other keys or by work: one last frame (a
+            // couple of milliseconds) and out.
             if app.quit || stop.load(Ordering::Relaxed) {
-                return Ok(());
+                break;
             }
+        }
+        if app.quit || stop.load(Ordering::Relaxed) {
+            continue;
         }
         worker.pump();
         for answer in worker.answers() {

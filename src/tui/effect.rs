@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use super::action::{Action, Handover};
 use super::app::App;
-use super::run::{Run, StartFrom};
 use super::export::{self, ArchivedRun};
 use super::pane::PickerItem;
+use super::run::{Run, StartFrom};
 use super::session::Loaded;
 use crate::scenario::{self, Scenario};
 

@@ -44,7 +44,12 @@ impl App {
     }
 
     /// Takes a built run (or the reason there is none), if it answers the newest request.
-    pub(super) fn built(&mut self, generation: u64, result: Result<Handover, String>, builds: usize) {
+    pub(super) fn built(
+        &mut self,
+        generation: u64,
+        result: Result<Handover, String>,
+        builds: usize,
+    ) {
         let Some(pending) = self.pending.take_if(|p| p.generation == generation) else {
             return;
         };

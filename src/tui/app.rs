@@ -436,9 +436,9 @@ impl App {
         self.fast_forward = fast;
         self.played_from = at;
         self.message = if fast {
-            format!("fast-forward to a stop{note}")
+            format!("fast-forward to a stop (r pauses){note}")
         } else {
-            format!("running at {}{note}", self.speed.label(0))
+            format!("running: < > change the pace, f fast-forwards, r pauses{note}")
         };
     }
 

@@ -52,14 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let reference = |v: f64| [(x0, v), (x1, v)];
     let h_hat = run.empirical.map(|e| reference(e.empirical_entropy));
     let h_p = run.truth_now.map(|t| reference(t.truth_entropy));
-    let mut sets = vec![
-        Dataset::default()
-            .name("H(p̂,q)")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.model())
-            .data(run.ce_series.points()),
-    ];
+    let mut sets = Vec::new();
     if let Some(r) = &h_hat {
         sets.push(
             Dataset::default()
@@ -88,6 +81,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .data(run.truth_series.points()),
         );
     }
+    // The main series last, so it is drawn on top of the references it approaches.
+    sets.push(
+        Dataset::default()
+            .name("H(p̂,q)")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.model())
+            .data(run.ce_series.points()),
+    );
     let refs: Vec<&[(f64, f64)]> = [
         Some(run.ce_series.points()),
         h_hat.as_ref().map(<[(f64, f64); 2]>::as_slice),

@@ -91,7 +91,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 /// The progressive work under way at a large m, which takes more than a frame: the
 /// surface filling in, or the product of densities traced at a new θ.
 fn filling(app: &App) -> String {
-    if app.run.sample.len() < 100_000 || app.running {
+    // While a build is under way the old run's work waits (see the loop): nothing fills.
+    if app.run.sample.len() < 100_000 || app.running || app.computing().is_some() {
         return String::new();
     }
     match &app.run.surface {

@@ -16,7 +16,7 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// How long `q` may take to end the program while a build runs: a few frames, with room for
 /// a loaded machine, and well under the build itself (a mixture's MLE search at 10^6 points,
 /// over a second here).
-const QUIT_BOUND: Duration = Duration::from_millis(1000);
+const QUIT_BOUND: Duration = Duration::from_secs(1);
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
 

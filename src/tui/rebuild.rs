@@ -4,6 +4,8 @@
 //! A request made while another is pending replaces it (the answer to the older one is
 //! ignored), and a build that fails puts the session back as the current run was built.
 
+use std::fmt::Write as _;
+
 use super::action::Handover;
 use super::app::{App, MAX_TUI_SAMPLE, Pending};
 use super::effect::{BuildRequest, Effect};
@@ -23,10 +25,9 @@ impl App {
         // a start for it; the same model keeps the start it had.
         let start = match start {
             StartFrom::AwayFromMoments if scenario.start.is_some() => StartFrom::Scenario,
-            StartFrom::AwayFromMoments if scenario.model == self.run.model.kind() => {
-                StartFrom::Keep(self.run.start.clone())
-            }
-            StartFrom::Scenario if scenario.model == self.run.model.kind() => {
+            StartFrom::AwayFromMoments | StartFrom::Scenario
+                if scenario.model == self.run.model.kind() =>
+            {
                 StartFrom::Keep(self.run.start.clone())
             }
             other => other,
@@ -80,10 +81,11 @@ impl App {
                 }
                 if pending.requests > 1 {
                     let s = if builds == 1 { "" } else { "s" };
-                    message.push_str(&format!(
+                    let _ = write!(
+                        message,
                         " ({} requests coalesced into {builds} build{s})",
                         pending.requests
-                    ));
+                    );
                 }
                 self.message = message;
             }

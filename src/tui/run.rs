@@ -117,15 +117,14 @@ impl Run {
         let objective = Objective { family: model.as_ref(), sample: &sample };
         let closed = model.closed_form_mle(&sample).filter(|m| model.check(m).is_ok());
         let mle_closed_form = closed.is_some();
-        let ((mle, mle_converged), (mle_boundary, mle_reason)) = match closed {
-            Some(m) => ((m, true), (None, None)),
-            None => {
-                let found = MleSearch::new(model.as_ref(), &objective)
-                    .finish_unless(&objective, cancelled)
-                    .ok_or_else(gave_up)?;
-                let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
-                ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
-            }
+        let ((mle, mle_converged), (mle_boundary, mle_reason)) = if let Some(m) = closed {
+            ((m, true), (None, None))
+        } else {
+            let found = MleSearch::new(model.as_ref(), &objective)
+                .finish_unless(&objective, cancelled)
+                .ok_or_else(gave_up)?;
+            let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
+            ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
         };
         if cancelled() {
             return Err(gave_up());

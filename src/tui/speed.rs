@@ -65,7 +65,7 @@ impl Speed {
     pub fn label(self, played: usize) -> String {
         match (self, self.rate(played)) {
             (Speed::Auto, Some(r)) => format!("auto, now {} steps/s", r.round()),
-            (_, Some(r)) if r == 1.0 => "1 step/s".into(),
+            (_, Some(1.0)) => "1 step/s".into(),
             (_, Some(r)) => format!("{r} steps/s"),
             (_, None) => "max speed".into(),
         }

@@ -17,7 +17,9 @@ impl App {
     /// Asks for a run rebuilt from the session, `what` naming the change for the status.
     pub(super) fn rebuild(&mut self, what: String, start: StartFrom) -> Vec<Effect> {
         if let Some(Pending { load: Some(name), .. }) = &self.pending {
-            self.message = format!("still loading {name}: that key waits for it");
+            // The change is dropped, not kept half-made: the session goes back to the run.
+            self.message = format!("still loading {name}: try that key again once it is in");
+            self.session.restore(self.committed.clone());
             return Vec::new();
         }
         let scenario = self.session.scenario_now(self.run.sample.stats().max.max(1.0));

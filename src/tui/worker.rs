@@ -12,6 +12,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
 
 use super::action::Action;
 use super::effect::{Effect, perform_unless};
@@ -20,8 +21,8 @@ use super::effect::{Effect, perform_unless};
 pub struct Worker {
     answers: Receiver<Action>,
     sender: Sender<Action>,
-    /// The cancel flag of the build under way.
-    running: Option<Arc<AtomicBool>>,
+    /// The cancel flag of the build under way, and its thread.
+    running: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
     /// The newest request that came while a build was under way.
     waiting: Option<Effect>,
     /// Builds started since the last answer was handed on.
@@ -39,7 +40,7 @@ impl Worker {
     /// Queues a long effect; it starts at the next [`Worker::pump`], after the loop has
     /// taken every key already typed, so a burst of keys starts one build.
     pub fn submit(&mut self, effect: Effect) {
-        if let Some(cancel) = &self.running {
+        if let Some((cancel, _)) = &self.running {
             cancel.store(true, Ordering::Relaxed);
         }
         self.waiting = Some(effect);
@@ -54,19 +55,27 @@ impl Worker {
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);
         let sender = self.sender.clone();
-        self.running = Some(cancel);
-        self.started += 1;
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let answer = perform_unless(effect, &|| flag.load(Ordering::Relaxed));
             // The loop may have quit meanwhile: nobody to answer, and nothing to do about it.
             let _ = sender.send(answer);
         });
+        self.running = Some((cancel, thread));
+        self.started += 1;
     }
 
     /// The answers that arrived and still matter (a build a newer request replaced is
     /// dropped), then starts the waiting request, if any.
     pub fn answers(&mut self) -> Vec<Action> {
         let mut out = Vec::new();
+        // A build that panicked sends nothing: the panic goes on in the loop's thread, as it
+        // did when builds ran there (the terminal is restored, the message printed, exit 101),
+        // rather than leaving "computing…" on screen for ever.
+        if let Some((_, thread)) = self.running.take_if(|(_, t)| t.is_finished())
+            && let Err(payload) = thread.join()
+        {
+            std::panic::resume_unwind(payload);
+        }
         while let Ok(answer) = self.answers.try_recv() {
             self.running = None;
             if self.waiting.is_some() {
@@ -88,5 +97,49 @@ impl Worker {
     #[must_use]
     pub fn busy(&self) -> bool {
         self.running.is_some() || self.waiting.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario;
+    use crate::tui::effect::BuildRequest;
+    use crate::tui::run::StartFrom;
+
+    fn build(generation: u64) -> Effect {
+        let scenario = scenario::load("normal-basics").expect("preset");
+        Effect::Build(Box::new(BuildRequest {
+            generation,
+            scenario,
+            seed: generation,
+            data: None,
+            start: StartFrom::Scenario,
+        }))
+    }
+
+    /// A request made while another runs replaces it: only the newest is answered, and the
+    /// answer counts both builds started.
+    #[test]
+    fn only_the_newest_request_is_answered() {
+        let mut worker = Worker::default();
+        worker.submit(build(1));
+        worker.pump();
+        worker.submit(build(2));
+        worker.submit(build(3));
+        let mut answers = Vec::new();
+        let start = std::time::Instant::now();
+        while worker.busy() {
+            answers.extend(worker.answers());
+            assert!(start.elapsed().as_secs() < 60, "no answer");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(
+            matches!(
+                answers.as_slice(),
+                [Action::Built { generation: 3, result: Ok(_), builds: 2 }]
+            ),
+            "{answers:?}"
+        );
     }
 }

@@ -51,6 +51,11 @@ fn run_advances_on_ticks_and_pauses_again() {
     }
     assert!(!a.running, "still running after 200 ticks");
     assert!(a.stop_reason().is_some_and(mlex::optim::fit::StopReason::converged));
+    // Converged: r has nothing to run, and says so rather than doing nothing.
+    apply(&mut a, Action::ToggleRun);
+    assert!(!a.running);
+    assert!(a.message.contains("nothing to run"), "{}", a.message);
+    apply(&mut a, Action::ResetTheta);
     apply(&mut a, Action::ToggleRun);
     assert!(a.running);
     apply(&mut a, Action::ToggleRun);
@@ -256,10 +261,14 @@ fn arrows_choose_the_surface_parameters() {
 }
 
 #[test]
-fn esc_and_q_quit() {
+fn esc_only_closes_overlays_and_q_quits() {
     let mut a = app();
+    apply(&mut a, Action::ToggleHelp);
     apply(&mut a, Action::Back);
-    assert!(a.quit);
+    assert_eq!(a.overlay, Overlay::None);
+    apply(&mut a, Action::Back);
+    assert!(!a.quit, "a single Esc on the main screen must not quit");
+    assert!(a.message.contains("q or Ctrl-C quits"), "{}", a.message);
     let mut b = app();
     apply(&mut b, Action::Quit);
     assert!(b.quit);

@@ -45,21 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (chart_area, None)
     };
 
-    let (x0, x1) = padded(&[&run.ce_series], false);
+    let (x0, x1) = padded(&[run.ce_series.points()], false);
     let x0 = x0.max(0.0);
     let x1 = x1.max(1.0);
     // The reference lines span the x range drawn.
     let reference = |v: f64| [(x0, v), (x1, v)];
     let h_hat = run.empirical.map(|e| reference(e.empirical_entropy));
     let h_p = run.truth_now.map(|t| reference(t.truth_entropy));
-    let mut sets = vec![
-        Dataset::default()
-            .name("H(p̂,q)")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.model())
-            .data(&run.ce_series),
-    ];
+    let mut sets = Vec::new();
     if let Some(r) = &h_hat {
         sets.push(
             Dataset::default()
@@ -85,11 +78,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .marker(theme.second_marker())
                 .graph_type(GraphType::Line)
                 .style(theme.truth())
-                .data(&run.truth_series),
+                .data(run.truth_series.points()),
         );
     }
+    // The main series last, so it is drawn on top of the references it approaches.
+    sets.push(
+        Dataset::default()
+            .name("H(p̂,q)")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.model())
+            .data(run.ce_series.points()),
+    );
     let refs: Vec<&[(f64, f64)]> = [
-        Some(run.ce_series.as_slice()),
+        Some(run.ce_series.points()),
         h_hat.as_ref().map(<[(f64, f64); 2]>::as_slice),
         h_p.as_ref().map(<[(f64, f64); 2]>::as_slice),
     ]

@@ -32,8 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (None, inner)
     };
     if let Some(left) = left {
-        let (y0, y1) = padded(&[&run.ll_series], true);
-        let (x0, x1) = padded(&[&run.ll_series], false);
+        let (y0, y1) = padded(&[run.ll_series.points()], true);
+        let (x0, x1) = padded(&[run.ll_series.points()], false);
         let x1 = x1.max(1.0);
         let chart = Chart::new(vec![
             Dataset::default()
@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(theme.model())
-                .data(&run.ll_series),
+                .data(run.ll_series.points()),
         ])
         .block(Block::default().borders(Borders::RIGHT).title("ℓ by iteration"))
         .x_axis(Axis::default().bounds([x0.max(0.0), x1]).labels(labels(x0.max(0.0), x1)))

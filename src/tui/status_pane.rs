@@ -44,11 +44,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::raw(" · "),
             Span::styled(state, style),
             Span::raw(format!(
-                " · {} · {} η={} · refused {}",
-                if app.running { "running" } else { "paused" },
+                " · {} · {} η={} · refused {}{}",
+                if app.fast_forward {
+                    "fast-forward".to_string()
+                } else if app.running {
+                    format!("running ({})", app.speed.label(app.played()))
+                } else {
+                    "paused".to_string()
+                },
                 app.session.settings.kind,
                 fmt_num(run.fit.optimizer().step_size().unwrap_or(run.fit.settings().step_size)),
                 run.fit.refusals(),
+                filling(app),
             )),
         ]),
         Line::from(format!(
@@ -61,7 +68,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             },
             mle.join(", ")
         )),
-        Line::from(Span::styled(app.message.clone(), theme.model())),
+        Line::from(match app.computing() {
+            Some(what) => Span::styled(format!("{what} (keys still work; q quits)"), theme.warn()),
+            None => Span::styled(app.message.clone(), theme.model()),
+        }),
         Line::from(format!(
             "∇(ℓ/m): [{}]  ‖∇‖ = {}",
             gradient.join(", "),
@@ -76,4 +86,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     ];
     let block = pane_block(Pane::Status, app, theme, &app.session.scenario.name);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}
+
+/// The progressive work under way at a large m, which takes more than a frame: the
+/// surface filling in, or the product of densities traced at a new θ.
+fn filling(app: &App) -> String {
+    // While a build is under way the old run's work waits (see the loop): nothing fills.
+    if app.run.sample.len() < 100_000 || app.running || app.computing().is_some() {
+        return String::new();
+    }
+    match &app.run.surface {
+        Some(s) if !s.complete() => {
+            format!(" · filling the surface {}%", 100 * s.cells_done / s.values.len().max(1))
+        }
+        _ if app.run.trace_pending() => " · tracing the product".into(),
+        _ => String::new(),
+    }
 }

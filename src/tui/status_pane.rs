@@ -78,14 +78,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             fmt_num(cur.gradient_norm)
         )),
         Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.session.seed)),
-        Line::from(format!(
-            "{} — {}",
-            app.session.scenario.title,
-            app.session.scenario.lesson.replace('\n', " ")
+        Line::from(visible_part(
+            &format!("{} — {}", app.session.scenario.title, app.session.scenario.lesson),
+            usize::from(area.width) * usize::from(area.height),
         )),
     ];
     let block = pane_block(Pane::Status, app, theme, &app.session.scenario.name);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}
+
+/// The first `room` characters of `text` on one line, newlines as spaces: no more can show
+/// in the pane, and wrapping a lesson of a megabyte every frame made each key wait.
+fn visible_part(text: &str, room: usize) -> String {
+    let mut out: String =
+        text.chars().take(room).map(|c| if c == '\n' { ' ' } else { c }).collect();
+    if text.chars().nth(room).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// The progressive work under way at a large m, which takes more than a frame: the
@@ -101,5 +111,17 @@ fn filling(app: &App) -> String {
         }
         _ if app.run.trace_pending() => " · tracing the product".into(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_part;
+
+    #[test]
+    fn a_long_lesson_is_cut_to_the_room_of_the_pane() {
+        assert_eq!(visible_part("a\nbc", 10), "a bc");
+        assert_eq!(visible_part("abcdef", 3), "abc…");
+        assert_eq!(visible_part(&"é".repeat(1_000_000), 4).chars().count(), 5);
     }
 }

@@ -181,7 +181,10 @@ impl App {
             Action::Loaded { name, result } => self.loaded(&name, result),
             Action::Built { generation, result, builds } => self.built(generation, result, builds),
             Action::Exported { result, runs } => match result {
-                Ok(path) => self.message = format!("wrote {} ({runs} runs)", path.display()),
+                Ok(path) => {
+                    let noun = if runs == 1 { "run" } else { "runs" };
+                    self.message = format!("wrote {} ({runs} {noun})", path.display());
+                }
                 Err(e) => self.overlay = Overlay::Error(format!("export failed: {e}")),
             },
             action => {

@@ -12,7 +12,7 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 use super::app::App;
 use super::pane::Pane;
 use super::theme::Theme;
-use super::view::{labels, legend, padded, pane_block_with_legend};
+use super::view::{count_bounds, count_labels, labels, legend, padded, pane_block_with_legend};
 use crate::format::{axis as short, readable as fmt_num};
 use crate::stats::family::FamilyKind;
 use crate::words;
@@ -45,9 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (chart_area, None)
     };
 
-    let (x0, x1) = padded(&[run.ce_series.points()], false);
-    let x0 = x0.max(0.0);
-    let x1 = x1.max(1.0);
+    let (x0, x1) = count_bounds(run.ce_series.points());
     // The reference lines span the x range drawn.
     let reference = |v: f64| [(x0, v), (x1, v)];
     let h_hat = run.empirical.map(|e| reference(e.empirical_entropy));
@@ -101,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (y0, y1) = padded(&refs, true);
     let chart = Chart::new(sets)
         .legend_position(None)
-        .x_axis(Axis::default().title("iteration").bounds([x0, x1]).labels(labels(x0, x1)))
+        .x_axis(Axis::default().title("iteration").bounds([x0, x1]).labels(count_labels(x0, x1)))
         .y_axis(
             Axis::default()
                 .bounds([y0, y1])

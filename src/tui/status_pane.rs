@@ -33,8 +33,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     };
     let truth = app.session.truth.as_ref().map_or_else(
         || "data file".to_string(),
-        |(k, _, p)| {
-            format!("truth {k} {}", p.iter().map(|v| fmt_num(*v)).collect::<Vec<_>>().join(", "))
+        |(k, shape, p)| {
+            let names = k.build(*shape).param_names();
+            let named: Vec<String> = if names.len() == p.len() {
+                names.iter().zip(p).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect()
+            } else {
+                p.iter().map(|v| fmt_num(*v)).collect()
+            };
+            format!("truth {k} {}", named.join(", "))
         },
     );
     // Most important first: small terminals show only the first lines.
@@ -44,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::raw(" · "),
             Span::styled(state, style),
             Span::raw(format!(
-                " · {} · {} η={} · refused {}{}",
+                " · {} · {}{} · refused {}{}",
                 if app.fast_forward {
                     "fast-forward".to_string()
                 } else if app.running {
@@ -53,7 +59,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     "paused".to_string()
                 },
                 app.session.settings.kind,
-                fmt_num(run.fit.optimizer().step_size().unwrap_or(run.fit.settings().step_size)),
+                // Newton's steps are set by its line search: it has no η to show.
+                run.fit.optimizer().step_size().map_or_else(
+                    || " (line search)".to_string(),
+                    |eta| format!(" η={}", fmt_num(eta))
+                ),
                 run.fit.refusals(),
                 filling(app),
             )),

@@ -335,3 +335,19 @@ fn a_failed_export_names_the_folder_and_keeps_the_run() {
     assert!(message.contains("/nonexistent/folder"), "{message}");
     assert_eq!(a.run.fit.iteration(), 1);
 }
+
+#[test]
+fn status_shows_the_standard_errors_mlex_fit_reports() {
+    // normal-basics' MLE is the closed form; its standard errors are σ̂/√m and σ̂/√(2m).
+    let a = app();
+    let m = a.run.sample.len() as f64;
+    let sigma = a.run.mle[1];
+    let se: Vec<f64> = a.run.mle_se.iter().map(|s| s.expect("a verified maximum")).collect();
+    assert!((se[0] - sigma / m.sqrt()).abs() <= 1e-6 * se[0], "{se:?}");
+    assert!((se[1] - sigma / (2.0 * m).sqrt()).abs() <= 1e-6 * se[1], "{se:?}");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("t");
+    term.draw(|f| mlex::tui::view::draw(f, &a)).expect("draw");
+    let screen: String =
+        term.backend().buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(screen.contains("standard errors at the MLE"), "the status shows them");
+}

@@ -7,12 +7,14 @@ use super::jobs::{MleSearch, Surface, TraceJob};
 use super::series::Series;
 use crate::error::InputError;
 use crate::optim::fit::{Fit, StopReason, Stopping};
+use crate::optim::inference::{Fitted, Level, infer};
 use crate::runner::{Prepared, prepare_with};
 use crate::scenario::Scenario;
 use crate::stats::family::{Domain, Family, FamilyKind};
 use crate::stats::information::{
     EmpiricalDecomposition, Truth, TruthDecomposition, empirical_decomposition,
 };
+use crate::stats::model::Model as _;
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::{UnderflowTrace, trace};
@@ -42,6 +44,10 @@ pub struct Run {
     pub mle_boundary: Option<String>,
     /// Why Newton's search at load stopped (None for a closed form).
     pub mle_reason: Option<StopReason>,
+    /// Standard errors of the MLE (inverse observed information, delta method), one per
+    /// natural parameter; None where undefined (a kink, a flat direction) or not computed
+    /// (no verified maximum, or too many parameters to invert on every build).
+    pub mle_se: Vec<Option<f64>>,
     /// Display ranges of the natural parameters.
     pub ranges: Vec<(f64, f64)>,
     /// Bars and truth curve.
@@ -117,15 +123,18 @@ impl Run {
         let objective = Objective { family: model.as_ref(), sample: &sample };
         let closed = model.closed_form_mle(&sample).filter(|m| model.check(m).is_ok());
         let mle_closed_form = closed.is_some();
+        let mut kinked = Vec::new();
         let ((mle, mle_converged), (mle_boundary, mle_reason)) = if let Some(m) = closed {
             ((m, true), (None, None))
         } else {
             let found = MleSearch::new(model.as_ref(), &objective)
                 .finish_unless(&objective, cancelled)
                 .ok_or_else(gave_up)?;
+            kinked = found.fit.kinked().to_vec();
             let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
             ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
         };
+        let mle_se = mle_standard_errors(&objective, &mle, mle_converged, &kinked);
         if cancelled() {
             return Err(gave_up());
         }
@@ -148,6 +157,7 @@ impl Run {
             mle,
             mle_closed_form,
             mle_converged,
+            mle_se,
             mle_boundary,
             mle_reason,
             ranges,
@@ -364,4 +374,24 @@ pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Opti
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
     let limit = model.boundary_limit(&fit.current().free, coordinate, increasing);
     Some(words::limit_label(&limit))
+}
+
+/// Parameters past this many get no standard errors in the explorer: inverting the
+/// information costs its cube on every build (a categorical has up to 999).
+const SE_MAX_DIM: usize = 50;
+
+/// The MLE's standard errors as `mlex fit` reports them, for a verified maximum.
+fn mle_standard_errors(
+    objective: &Objective<'_>,
+    mle: &[f64],
+    converged: bool,
+    kinked: &[bool],
+) -> Vec<Option<f64>> {
+    let n = mle.len();
+    if !converged || objective.dim() > SE_MAX_DIM {
+        return vec![None; n];
+    }
+    let point = objective.eval_natural(mle);
+    let fitted = Fitted { point: &point, reason: StopReason::GradientTolerance, kinked };
+    infer(objective, &fitted, Level::default(), false).se().into_iter().map(Result::ok).collect()
 }

@@ -22,6 +22,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         names.iter().zip(&cur.natural).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
     let mle: Vec<String> =
         names.iter().zip(&run.mle).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
+    // Below the lines that matter while stepping: small terminals show only the first ones.
+    let errors: Vec<String> = names
+        .iter()
+        .zip(&run.mle_se)
+        .map(|(n, se)| se.map_or_else(|| format!("{n} none"), |se| format!("{n} {}", fmt_num(se))))
+        .collect();
+    let errors_line = run.mle_se.iter().any(Option::is_some).then(|| {
+        Line::from(format!(
+            "standard errors at the MLE (inverse observed information): {}",
+            errors.join(", ")
+        ))
+    });
     let gradient: Vec<String> = cur.gradient.iter().map(|g| fmt_num(*g)).collect();
     let (state, style) = match app.stop_reason() {
         Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
@@ -88,6 +100,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             fmt_num(cur.gradient_norm)
         )),
         Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.session.seed)),
+        errors_line.unwrap_or_default(),
         Line::from(visible_part(
             &format!("{} — {}", app.session.scenario.title, app.session.scenario.lesson),
             usize::from(area.width) * usize::from(area.height),

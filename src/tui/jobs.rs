@@ -47,6 +47,21 @@ pub struct Surface {
 }
 
 impl Surface {
+    /// The (x, y) grid indices of the largest ℓ computed so far, if any.
+    #[must_use]
+    pub fn best_cell(&self) -> Option<(usize, usize)> {
+        let nx = self.xs.len();
+        let mut best: Option<(usize, f64)> = None;
+        for (i, v) in self.values.iter().enumerate() {
+            if let Some(v) = *v
+                && best.is_none_or(|(_, b)| v > b)
+            {
+                best = Some((i, v));
+            }
+        }
+        best.map(|(i, _)| (i % nx, i / nx))
+    }
+
     /// An empty grid around `centre`, spanning `half_width` in each chosen parameter.
     #[must_use]
     pub fn new(

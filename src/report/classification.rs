@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{BoundaryReport, InferenceReport, Timing};
-use crate::format::{compact, exact as short, fixed, readable};
+use crate::format::{compact, fixed, readable};
 use crate::optim::OptimizerKind;
 use crate::optim::fit::StopReason;
 use crate::stats::information::Nats;

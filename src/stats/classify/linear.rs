@@ -13,8 +13,11 @@
 //! ([`super::kernel`]). With x̃ = (x, 1) and residuals rᵢc = [yᵢ = c] − q(c | xᵢ):
 //! ∂ℓ/∂W_ca = Σ rᵢc x̃ᵢa, and ∂²ℓ/∂W_ca∂W_c'a' = −Σ qᵢc([c = c'] − qᵢc') x̃ᵢa x̃ᵢa'.
 
+use std::sync::Mutex;
+
 use super::super::family::Limit;
 use super::super::model::Model;
+use super::super::vmath;
 use super::kernel::{self, BLOCK, Kernel, Work};
 use super::{Labelled, class_tag, indexed};
 
@@ -23,16 +26,19 @@ pub const SEPARABLE: &str = "the classes are separable along this direction: the
                              predicted with probability → 1 as the weights grow";
 
 /// Logistic (two classes) or softmax (K classes) regression over labelled points.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct Linear<'a> {
     points: &'a Labelled,
+    /// The Hessian made in the same pass as the last ℓ and gradient, with its θ: Newton asks
+    /// for the Hessian at the point it has just evaluated, so it costs no pass of its own.
+    cache: Mutex<Option<(Vec<f64>, Vec<Vec<f64>>)>>,
 }
 
 impl<'a> Linear<'a> {
     /// The model over `points` (all its classes).
     #[must_use]
     pub fn new(points: &'a Labelled) -> Self {
-        Self { points }
+        Self { points, cache: Mutex::new(None) }
     }
 
     /// The points.
@@ -78,11 +84,21 @@ impl<'a> Linear<'a> {
         let _ = kernel::point_head(&self.logits(theta, x), 0, probs);
     }
 
+    /// Sums per class pair and feature pair in [`add_outer`].
+    fn outer_len(&self) -> usize {
+        let (k, w) = (self.classes() - 1, self.width());
+        k * (k + 1) / 2 * (w * (w + 1) / 2)
+    }
+
     /// Σ over the points of an outer product of per-point weights times x̃x̃ᵀ, as a full
     /// matrix over the free coordinates.
     fn outer(&self, theta: &[f64], scores: bool) -> Vec<Vec<f64>> {
-        let pass = Outer { model: *self, theta, scores };
-        let sums = kernel::sums(&pass, self.points.len());
+        let pass = Outer { model: self, theta, scores };
+        self.assemble(&kernel::sums(&pass, self.points.len()), scores)
+    }
+
+    /// The full symmetric matrix from the sums of [`add_outer`], negated for the Hessian.
+    fn assemble(&self, sums: &[f64], scores: bool) -> Vec<Vec<f64>> {
         let (k, w) = (self.classes() - 1, self.width());
         let mut h = vec![vec![0.0; k * w]; k * w];
         let mut at = 0;
@@ -141,15 +157,17 @@ fn scratch(classes: usize) -> Scratch {
 
 /// ℓ and its gradient.
 struct ValueGradient<'a> {
-    model: Linear<'a>,
+    model: &'a Linear<'a>,
     theta: &'a [f64],
+    /// Also the Hessian's sums, after ℓ and the gradient.
+    hessian: bool,
 }
 
 impl Kernel for ValueGradient<'_> {
     type Scratch = Scratch;
 
     fn len(&self) -> usize {
-        1 + self.model.dim()
+        1 + self.model.dim() + if self.hessian { self.model.outer_len() } else { 0 }
     }
 
     fn scratch(&self) -> Scratch {
@@ -160,8 +178,12 @@ impl Kernel for ValueGradient<'_> {
     fn block(&self, start: usize, n: usize, s: &mut Scratch, acc: &mut [f64]) {
         let points = self.model.points;
         block_logits(points, self.theta, start, n, &mut s.z);
-        kernel::head(&mut s.z, &mut s.e, &points.codes()[start..start + n], &mut s.work, n);
+        head(&mut s.z, &mut s.e, &points.codes()[start..start + n], &mut s.work, n);
         acc[0] += kernel::sum(&s.work.lnq[..n]);
+        if self.hessian {
+            let at = 1 + self.model.dim();
+            add_outer(points, start, n, s, &mut acc[at..], false);
+        }
         let (d, w) = (points.dim(), self.model.width());
         for (c, r) in s.z.iter().enumerate() {
             let r = &r[..n];
@@ -176,7 +198,7 @@ impl Kernel for ValueGradient<'_> {
 /// Σ vᵢ x̃ᵢa x̃ᵢa' for every pair of classes (c ≤ c') and features (a ≤ a'), with vᵢ the
 /// curvature qc([c = c'] − qc') or, for the scores, rc rc'.
 struct Outer<'a> {
-    model: Linear<'a>,
+    model: &'a Linear<'a>,
     theta: &'a [f64],
     scores: bool,
 }
@@ -185,8 +207,7 @@ impl Kernel for Outer<'_> {
     type Scratch = Scratch;
 
     fn len(&self) -> usize {
-        let (k, w) = (self.model.classes() - 1, self.model.width());
-        k * (k + 1) / 2 * (w * (w + 1) / 2)
+        self.model.outer_len()
     }
 
     fn scratch(&self) -> Scratch {
@@ -197,14 +218,45 @@ impl Kernel for Outer<'_> {
     fn block(&self, start: usize, n: usize, s: &mut Scratch, acc: &mut [f64]) {
         let points = self.model.points;
         block_logits(points, self.theta, start, n, &mut s.z);
-        kernel::head(&mut s.z, &mut s.e, &points.codes()[start..start + n], &mut s.work, n);
-        let (k, d) = (self.model.classes() - 1, points.dim());
+        head(&mut s.z, &mut s.e, &points.codes()[start..start + n], &mut s.work, n);
+        add_outer(points, start, n, s, acc, self.scores);
+    }
+}
+
+/// The head of a block: for two classes one exp and one log per point (ln q = yz −
+/// softplus(z), softplus(z) = max(z, 0) + ln(1 + e^(−|z|))), else the general softmax.
+#[inline(always)]
+fn head(z: &mut [Vec<f64>], e: &mut [Vec<f64>], codes: &[f64], work: &mut Work, n: usize) {
+    if z.len() != 1 {
+        kernel::head(z, e, codes, work, n);
+        return;
+    }
+    for ((zi, pi), (q, y)) in
+        z[0][..n].iter_mut().zip(e[0][..n].iter_mut()).zip(work.lnq[..n].iter_mut().zip(codes))
+    {
+        let v = *zi;
+        let ex = vmath::exp(-v.abs());
+        let softplus = (if v > 0.0 { v } else { 0.0 }) + vmath::ln_1p(ex);
+        *q = y * v - softplus;
+        let p = (if v >= 0.0 { 1.0 } else { ex }) / (1.0 + ex);
+        *pi = p;
+        *zi = y - p;
+    }
+}
+
+/// Adds Σ vᵢ x̃ᵢa x̃ᵢa' for every pair of classes (c ≤ c') and features (a ≤ a') to `acc`,
+/// from a block whose head has run: vᵢ the curvature qc([c = c'] − qc') or, for the scores,
+/// rc rc'.
+#[inline(always)]
+fn add_outer(points: &Labelled, start: usize, n: usize, s: &mut Scratch, acc: &mut [f64], scores: bool) {
+    {
+        let (k, d) = (s.z.len(), points.dim());
         let x = |a: usize| &points.column(a)[start..start + n];
         let mut at = 0;
         for c in 0..k {
             for c2 in c..k {
                 let v = &mut s.v[..n];
-                if self.scores {
+                if scores {
                     for (vi, (r1, r2)) in v.iter_mut().zip(s.z[c][..n].iter().zip(&s.z[c2][..n])) {
                         *vi = r1 * r2;
                     }
@@ -267,18 +319,27 @@ impl Model for Linear<'_> {
     }
 
     fn log_likelihood(&self, natural: &[f64]) -> f64 {
-        let mut g = vec![0.0; self.dim()];
-        self.value_and_gradient(natural, &mut g)
+        let pass = ValueGradient { model: self, theta: natural, hessian: false };
+        kernel::sums(&pass, self.points.len())[0]
     }
 
     fn value_and_gradient(&self, natural: &[f64], gradient: &mut [f64]) -> f64 {
-        let sums = kernel::sums(&ValueGradient { model: *self, theta: natural }, self.points.len());
-        gradient.copy_from_slice(&sums[1..]);
+        let pass = ValueGradient { model: self, theta: natural, hessian: true };
+        let sums = kernel::sums(&pass, self.points.len());
+        let dim = self.dim();
+        gradient.copy_from_slice(&sums[1..=dim]);
+        let h = self.assemble(&sums[1 + dim..], false);
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = Some((natural.to_vec(), h));
+        }
         sums[0]
     }
 
     fn closed_hessian(&self, natural: &[f64]) -> Option<Vec<Vec<f64>>> {
-        Some(self.outer(natural, false))
+        let cached = self.cache.lock().ok().and_then(|c| {
+            c.as_ref().filter(|(theta, _)| same_bits(theta, natural)).map(|(_, h)| h.clone())
+        });
+        Some(cached.unwrap_or_else(|| self.outer(natural, false)))
     }
 
     fn ln_points(&self, natural: &[f64], first: usize, out: &mut [f64]) {
@@ -302,6 +363,10 @@ impl Model for Linear<'_> {
     fn natural_jacobian(&self, free: &[f64]) -> Vec<Vec<f64>> {
         identity(free.len())
     }
+}
+
+fn same_bits(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 /// The identity matrix: natural and free coordinates are the same for a classifier.

@@ -6,6 +6,8 @@
 
 mod run;
 
+use std::fmt::Write as _;
+
 use mlex::optim::fit::{Fit, StopReason, Stopping};
 use mlex::optim::{OptimizerKind, Settings};
 use mlex::stats::classify::decomposition;
@@ -97,9 +99,11 @@ fn logistic_and_softmax_derivatives_match_finite_differences() {
 
 #[test]
 fn the_network_gradient_is_backpropagation_checked_by_differences() {
-    for (name, activation, hidden) in
-        [("xor", Activation::Tanh, 3), ("softmax-3", Activation::Tanh, 2), ("xor", Activation::Relu, 4)]
-    {
+    for (name, activation, hidden) in [
+        ("xor", Activation::Tanh, 3),
+        ("softmax-3", Activation::Tanh, 2),
+        ("xor", Activation::Relu, 4),
+    ] {
         let points = sample(name, 400, 5);
         let model = Mlp::new(&points, Shape { hidden, activation });
         let theta = model.start(9);
@@ -116,17 +120,20 @@ fn one_thread_and_many_give_the_same_bits() {
     let model = Linear::new(&points);
     let theta = generic(&model.start(), 2);
     let run = |threads| {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool").install(|| {
-            let mut g = vec![0.0; model.dim()];
-            let ll = model.value_and_gradient(&theta, &mut g);
-            (ll.to_bits(), g.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
-        })
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool").install(
+            || {
+                let mut g = vec![0.0; model.dim()];
+                let ll = model.value_and_gradient(&theta, &mut g);
+                (ll.to_bits(), g.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+            },
+        )
     };
     assert_eq!(run(1), run(3));
 }
 
 /// Logistic regression's MLE by iteratively reweighted least squares, written from the
 /// textbook with plain loops: β ← β + (XᵀWX)⁻¹ Xᵀ(y − p).
+#[allow(clippy::needless_range_loop)] // the textbook's indices
 fn irls(x: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
     let k = x[0].len();
     let mut beta = vec![0.0; k];
@@ -145,7 +152,9 @@ fn irls(x: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
         }
         // Gaussian elimination with partial pivoting.
         for col in 0..k {
-            let piv = (col..k).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).expect("rows");
+            let piv = (col..k)
+                .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+                .expect("rows");
             a.swap(col, piv);
             g.swap(col, piv);
             for r in col + 1..k {
@@ -230,7 +239,7 @@ fn two_distinct_x_give_the_saturated_closed_form() {
     let (fit, reason) = newton(&model, &model.start());
     assert!(reason.converged(), "{reason:?}");
     let logit = |p: f64| (p / (1.0 - p)).ln();
-    let (w, b) = ((logit(0.8) - logit(0.3)) / 2.0, (logit(0.8) + logit(0.3)) / 2.0);
+    let (w, b) = ((logit(0.8) - logit(0.3)) / 2.0, f64::midpoint(logit(0.8), logit(0.3)));
     close(fit.current().natural[0], w, 1e-10, "w");
     close(fit.current().natural[1], b, 1e-10, "b");
 }
@@ -262,7 +271,8 @@ fn separable_classes_have_no_maximum_and_the_fit_says_so() {
         assert!(limit.value.is_infinite() && limit.meaning.is_some());
         // No other optimiser may call it converged either.
         for kind in [OptimizerKind::GradientAscent, OptimizerKind::Momentum, OptimizerKind::Adam] {
-            let mut fit = Fit::new(&model, &model.start(), Settings { kind, ..Settings::default() });
+            let mut fit =
+                Fit::new(&model, &model.start(), Settings { kind, ..Settings::default() });
             let reason = fit.run(&model, &Stopping { max_steps: 3000, tolerance: 1e-10 });
             assert!(!reason.converged(), "{kind}: {reason:?}");
         }
@@ -353,8 +363,16 @@ fn a_hidden_layer_fits_xor_where_a_linear_model_cannot() {
     let net = Mlp::new(&points, Shape { hidden: 2, activation: Activation::Tanh });
     let (fit, reason) = newton(&net, &net.start(0));
     assert!(reason.converged(), "{reason:?}");
-    assert!(lin.current().mean_log_likelihood < -0.68, "linear {}", lin.current().mean_log_likelihood);
-    assert!(fit.current().mean_log_likelihood > -0.25, "network {}", fit.current().mean_log_likelihood);
+    assert!(
+        lin.current().mean_log_likelihood < -0.68,
+        "linear {}",
+        lin.current().mean_log_likelihood
+    );
+    assert!(
+        fit.current().mean_log_likelihood > -0.25,
+        "network {}",
+        fit.current().mean_log_likelihood
+    );
     assert!(net.accuracy(&fit.current().natural) > 0.9);
     // With more units than XOR needs, a unit can sharpen into a step at a few points: its
     // weights run off without a maximum, and the fit must not call that converged.
@@ -390,7 +408,11 @@ fn the_decomposition_agrees_with_quadrature_for_one_feature() {
         let m = lnq.len() as f64;
         let mean = -lnq.iter().sum::<f64>() / m;
         let sd = (lnq.iter().map(|l| (-l - mean).powi(2)).sum::<f64>() / m).sqrt() / m.sqrt();
-        assert!((mean - quad.cross_entropy).abs() < 4.0 * sd, "{name}: {mean} vs {}", quad.cross_entropy);
+        assert!(
+            (mean - quad.cross_entropy).abs() < 4.0 * sd,
+            "{name}: {mean} vs {}",
+            quad.cross_entropy
+        );
         close(mean, -fit.current().mean_log_likelihood, 1e-12, "ln_points agree with ℓ");
     }
     // A model that holds the truth closes the gap as m grows; a misspecified one does not.
@@ -419,11 +441,20 @@ fn the_log_loss_is_the_one_a_library_computes() {
     let names = ["no", "yes"];
     for i in 0..points.len() {
         let x = points.point(i);
-        text.push_str(&format!("{},{},{}\n", names[points.labels()[i] as usize], x[0], x[1]));
+        let _ = writeln!(text, "{},{},{}", names[points.labels()[i] as usize], x[0], x[1]);
     }
     let file = run::write_file(dir.path(), "t.csv", &text);
     let (code, out, err) = mlex(&[
-        "fit", &file, "-m", "logistic", "--label", "label", "--features", "a,b", "-f", "json",
+        "fit",
+        &file,
+        "-m",
+        "logistic",
+        "--label",
+        "label",
+        "--features",
+        "a,b",
+        "-f",
+        "json",
     ]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).expect("JSON");
@@ -431,7 +462,8 @@ fn the_log_loss_is_the_one_a_library_computes() {
     assert_eq!(v["classes"], serde_json::json!(["no", "yes"]));
     assert_eq!(v["converged"], true);
     assert!(v["schema_version"].as_u64().is_some());
-    let (w1, w2, b) = (v["params"]["w[a]"].as_f64(), v["params"]["w[b]"].as_f64(), v["params"]["b"].as_f64());
+    let (w1, w2, b) =
+        (v["params"]["w[a]"].as_f64(), v["params"]["w[b]"].as_f64(), v["params"]["b"].as_f64());
     let (w1, w2, b) = (w1.expect("w[a]"), w2.expect("w[b]"), b.expect("b"));
     // scikit-learn's log_loss: p clipped to [eps, 1 − eps], then −mean(y ln p + (1−y) ln(1−p)).
     let eps = f64::EPSILON;
@@ -461,7 +493,11 @@ fn bad_labels_and_features_name_file_line_and_field() {
         ("short.csv", "y,x1,x2\n0,1,2\n1,2\n", "short.csv:3: the row has 2 fields, the header 3"),
         ("name.csv", "y,x1,z\n0,1,2\n", "name.csv:1: --features: no column \"x2\""),
         ("one.csv", "y,x1,x2\n0,1,2\n0,2,3\n", "one.csv: --label: the labels hold one class"),
-        ("three.csv", "y,x1,x2\na,1,2\nb,2,3\nc,0,1\n", "three.csv: --model: logistic regression takes two classes"),
+        (
+            "three.csv",
+            "y,x1,x2\na,1,2\nb,2,3\nc,0,1\n",
+            "three.csv: --model: logistic regression takes two classes",
+        ),
     ];
     for (name, text, want) in cases {
         let path = file(name, text);
@@ -509,9 +545,11 @@ fn a_sampled_truth_reports_the_irreducible_loss_and_the_gap() {
         t["cross_entropy"]["nats"].as_f64().expect("cross-entropy"),
     );
     close(irr + gap, ce, 1e-14, "decomposition");
-    assert!(gap >= 0.0 && gap < 1e-3);
+    assert!((0.0..1e-3).contains(&gap));
     assert_eq!(t["params"]["w[x1]"], 2.0);
-    let (code, out, _) = mlex(&["classify", "--truth", "xor", "-n", "500", "-m", "mlp", "--hidden", "4", "-f", "json"]);
+    let (code, out, _) = mlex(&[
+        "classify", "--truth", "xor", "-n", "500", "-m", "mlp", "--hidden", "4", "-f", "json",
+    ]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["truth"]["method"], "monte_carlo");

@@ -27,13 +27,6 @@ pub struct NetworkArgs {
     pub start_seed: Option<u64>,
 }
 
-impl NetworkArgs {
-    /// Whether any flag was given.
-    pub fn given(&self) -> bool {
-        self.hidden.is_some() || self.activation.is_some() || self.start_seed.is_some()
-    }
-}
-
 /// The arguments of `mlex classify`.
 #[derive(Debug, clap::Args)]
 pub struct ClassifyArgs {
@@ -108,8 +101,9 @@ fn request(
     if let Some(t) = tolerance
         && !(t.is_finite() && t >= 0.0)
     {
-        return Err(InputError::new(format!("must be a finite number ≥ 0, got {t}"))
-            .field("--tolerance"));
+        return Err(
+            InputError::new(format!("must be a finite number ≥ 0, got {t}")).field("--tolerance")
+        );
     }
     let activation = network
         .activation
@@ -236,8 +230,12 @@ pub fn classify(args: ClassifyArgs) -> Result<ExitCode, Failure> {
             .field("--mc-points")
             .into());
     }
-    let truth =
-        TruthRequest { truth: args.truth, points: args.points, seed: args.seed, mc_points: args.mc_points };
+    let truth = TruthRequest {
+        truth: args.truth,
+        points: args.points,
+        seed: args.seed,
+        mc_points: args.mc_points,
+    };
     print(&classify_truth(&truth, &req)?, args.format)?;
     Ok(ExitCode::SUCCESS)
 }

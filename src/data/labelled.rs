@@ -151,20 +151,21 @@ impl<R: Read> Read for Bounded<R> {
 const TOO_LONG: &str = "a record longer than 64 MiB: is this a CSV file?";
 
 fn io_error(e: &std::io::Error, line: usize) -> InputError {
-    let message = if e.to_string() == TOO_LONG {
-        TOO_LONG.to_string()
-    } else {
-        format!("cannot read: {e}")
-    };
+    let message =
+        if e.to_string() == TOO_LONG { TOO_LONG.to_string() } else { format!("cannot read: {e}") };
     InputError::new(message).at_line(line)
 }
 
+// One read, in order, from the header to the last row: split up it would pass the reader,
+// the tracker and the header between pieces.
+#[allow(clippy::too_many_lines)]
 fn parse<R: Read>(
     reader: R,
     path: &Path,
     options: &LabelledOptions,
 ) -> Result<LabelledData, InputError> {
-    let tracker = Rc::new(RefCell::new(Tracker { line: 1, at_line_start: true, ..Tracker::default() }));
+    let tracker =
+        Rc::new(RefCell::new(Tracker { line: 1, at_line_start: true, ..Tracker::default() }));
     let mut input = BufReader::new(Bounded { inner: reader, tracker: Rc::clone(&tracker) });
     // The header: the first line that is neither blank nor a comment.
     let (mut line, mut consumed) = (0usize, 0u64);
@@ -225,13 +226,17 @@ fn parse<R: Read>(
         let index = choose(&names, f, "--features").map_err(at_header)?;
         if index == label {
             return Err(at_header(
-                InputError::new(format!("{} is the label column; it cannot be a feature", quote(&names[index])))
-                    .field("--features"),
+                InputError::new(format!(
+                    "{} is the label column; it cannot be a feature",
+                    quote(&names[index])
+                ))
+                .field("--features"),
             ));
         }
         if features.contains(&index) {
             return Err(at_header(
-                InputError::new(format!("{} is named twice", quote(&names[index]))).field("--features"),
+                InputError::new(format!("{} is named twice", quote(&names[index])))
+                    .field("--features"),
             ));
         }
         features.push(index);
@@ -315,7 +320,8 @@ impl Table {
                 missing = missing.or(Some(j));
                 continue;
             }
-            let value = parse_number(field).map_err(|bad| at(j, InputError::new(bad.message(field, ""))))?;
+            let value = parse_number(field)
+                .map_err(|bad| at(j, InputError::new(bad.message(field, ""))))?;
             values.push(value);
         }
         if let Some(column) = missing {
@@ -378,7 +384,7 @@ fn sorted_classes(texts: &[String], labels: &[u32]) -> (Vec<u32>, Vec<String>) {
             Some(&f) if same(f, t) => {
                 // The first written spelling names the class.
                 if t < f {
-                    *classes.last_mut().expect("a class") = texts[t].clone();
+                    classes.last_mut().expect("a class").clone_from(&texts[t]);
                     *first_of_class.last_mut().expect("a class") = t;
                 }
             }
@@ -433,7 +439,9 @@ fn describe(d: Delimiter) -> String {
 fn csv_error(e: &csv::Error, line: usize) -> InputError {
     match e.kind() {
         csv::ErrorKind::Io(io) => io_error(io, line),
-        csv::ErrorKind::Utf8 { .. } => InputError::new("the row is not valid UTF-8 text").at_line(line),
+        csv::ErrorKind::Utf8 { .. } => {
+            InputError::new("the row is not valid UTF-8 text").at_line(line)
+        }
         _ => InputError::new(format!("cannot read the row: {e}")).at_line(line),
     }
 }
@@ -521,7 +529,8 @@ mod tests {
         let e = parse_labelled(endless, Path::new("z"), &options("y", &["x"])).expect_err("bad");
         assert!(e.to_string().contains("longer than 64 MiB"), "{e}");
         let mut body = b"y,x\n".to_vec();
-        let rows = std::io::Cursor::new(body.split_off(0)).chain(std::io::repeat(b'1').take(RECORD_LIMIT * 2));
+        let rows = std::io::Cursor::new(body.split_off(0))
+            .chain(std::io::repeat(b'1').take(RECORD_LIMIT * 2));
         let e = parse_labelled(rows, Path::new("z"), &options("y", &["x"])).expect_err("bad");
         assert!(e.to_string().contains("longer than 64 MiB"), "{e}");
     }

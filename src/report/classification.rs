@@ -152,6 +152,7 @@ impl ClassReport {
 
     /// Aligned lines for people.
     #[must_use]
+    #[allow(clippy::too_many_lines)] // one row after another, in the order printed
     pub fn to_table(&self) -> String {
         let mut rows: Vec<(String, String)> = Vec::new();
         let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
@@ -165,7 +166,10 @@ impl ClassReport {
             row("truth", format!("{} (seed {}): {}", t.name, t.seed, t.description));
         }
         let model = match &self.hidden {
-            Some(h) => format!("{} ({} {} units, start seed {})", self.model, h.units, h.activation, h.start_seed),
+            Some(h) => format!(
+                "{} ({} {} units, start seed {})",
+                self.model, h.units, h.activation, h.start_seed
+            ),
             None => self.model.clone(),
         };
         row("model", model);
@@ -183,25 +187,35 @@ impl ClassReport {
                 fixed(self.cross_entropy.bits, 10)
             ),
         );
-        row("log loss", format!("{} (a library's loss: the same number)", fixed(self.log_loss, 10)));
+        row(
+            "log loss",
+            format!("{} (a library's loss: the same number)", fixed(self.log_loss, 10)),
+        );
         row("accuracy", fixed(self.accuracy, 6));
         if let Some(t) = &self.truth {
             if let Some(p) = &t.params {
                 row("true params", compact(p));
             }
-            let se = |i: usize| {
-                t.standard_error.map(|s| format!(" ± {:.1e}", s[i])).unwrap_or_default()
-            };
+            let se =
+                |i: usize| t.standard_error.map(|s| format!(" ± {:.1e}", s[i])).unwrap_or_default();
             row("irreducible E[H(p)]", format!("{} nats{}", fixed(t.irreducible.nats, 10), se(0)));
             row("gap E[D(p‖q)]", format!("{} nats{}", fixed(t.gap.nats, 10), se(1)));
             row(
                 "E[H(p,q)]",
-                format!("{} nats ({}, {} points)", fixed(t.cross_entropy.nats, 10), t.method, t.points),
+                format!(
+                    "{} nats ({}, {} points)",
+                    fixed(t.cross_entropy.nats, 10),
+                    t.method,
+                    t.points
+                ),
             );
         }
         row(
             "optimizer",
-            format!("{} ({} iterations, {} refused)", self.optimizer, self.iterations, self.refused_steps),
+            format!(
+                "{} ({} iterations, {} refused)",
+                self.optimizer, self.iterations, self.refused_steps
+            ),
         );
         row("converged", format!("{} ({})", self.converged, self.stop_reason.name()));
         if let Some(b) = &self.boundary {

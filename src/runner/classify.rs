@@ -328,7 +328,9 @@ pub fn classify_truth(
     let true_params = truth.linear_params().filter(|_| linear);
     let params_why = match (&true_params, linear) {
         (Some(_), _) => None,
-        (None, true) => Some("p(y | x) is not a softmax of a linear function of x: the model is misspecified"),
+        (None, true) => {
+            Some("p(y | x) is not a softmax of a linear function of x: the model is misspecified")
+        }
         (None, false) => Some("a network's weights are not identified: many θ give the same q"),
     };
     report.truth = Some(ClassTruthReport {

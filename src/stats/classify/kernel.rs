@@ -28,7 +28,7 @@ pub trait Kernel: Sync {
     type Scratch;
 
     /// Number of sums the pass makes.
-    fn len(&self) -> usize;
+    fn sums_len(&self) -> usize;
 
     /// Fresh scratch space.
     fn scratch(&self) -> Self::Scratch;
@@ -38,7 +38,7 @@ pub trait Kernel: Sync {
     fn block(&self, start: usize, n: usize, scratch: &mut Self::Scratch, acc: &mut [f64]);
 }
 
-/// The `kernel.len()` sums over `m` points.
+/// The `kernel.sums_len()` sums over `m` points.
 #[must_use]
 pub fn sums<K: Kernel>(kernel: &K, m: usize) -> Vec<f64> {
     let task = BLOCK * BLOCKS_PER_TASK;
@@ -52,7 +52,7 @@ pub fn sums<K: Kernel>(kernel: &K, m: usize) -> Vec<f64> {
     } else {
         (0..tasks).map(run).collect()
     };
-    let mut total = vec![Neumaier::new(); kernel.len()];
+    let mut total = vec![Neumaier::new(); kernel.sums_len()];
     for part in &parts {
         for (t, p) in total.iter_mut().zip(part) {
             t.add_sum(p);
@@ -73,7 +73,7 @@ impl<K: Kernel> WithSimd for Task<'_, K> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, _simd: S) -> Self::Output {
-        let len = self.kernel.len();
+        let len = self.kernel.sums_len();
         let mut scratch = self.kernel.scratch();
         let mut acc = vec![0.0; len];
         let mut out = vec![Neumaier::new(); len];
@@ -161,7 +161,9 @@ pub fn head(z: &mut [Vec<f64>], e: &mut [Vec<f64>], codes: &[f64], work: &mut Wo
         *s = vmath::exp(-*t);
     }
     for (zc, ec) in z.iter().zip(e.iter_mut()) {
-        for ((x, s), (v, t)) in ec[..n].iter_mut().zip(total.iter_mut()).zip(zc[..n].iter().zip(top.iter())) {
+        for ((x, s), (v, t)) in
+            ec[..n].iter_mut().zip(total.iter_mut()).zip(zc[..n].iter().zip(top.iter()))
+        {
             *x = vmath::exp(v - t);
             *s += *x;
         }

@@ -25,13 +25,16 @@ use super::{Labelled, class_tag, indexed};
 pub const SEPARABLE: &str = "the classes are separable along this direction: the labels are \
                              predicted with probability → 1 as the weights grow";
 
+/// A Hessian and the θ it was made at.
+type Cached = (Vec<f64>, Vec<Vec<f64>>);
+
 /// Logistic (two classes) or softmax (K classes) regression over labelled points.
 #[derive(Debug)]
 pub struct Linear<'a> {
     points: &'a Labelled,
     /// The Hessian made in the same pass as the last ℓ and gradient, with its θ: Newton asks
     /// for the Hessian at the point it has just evaluated, so it costs no pass of its own.
-    cache: Mutex<Option<(Vec<f64>, Vec<Vec<f64>>)>>,
+    cache: Mutex<Option<Cached>>,
 }
 
 impl<'a> Linear<'a> {
@@ -166,7 +169,7 @@ struct ValueGradient<'a> {
 impl Kernel for ValueGradient<'_> {
     type Scratch = Scratch;
 
-    fn len(&self) -> usize {
+    fn sums_len(&self) -> usize {
         1 + self.model.dim() + if self.hessian { self.model.outer_len() } else { 0 }
     }
 
@@ -206,7 +209,7 @@ struct Outer<'a> {
 impl Kernel for Outer<'_> {
     type Scratch = Scratch;
 
-    fn len(&self) -> usize {
+    fn sums_len(&self) -> usize {
         self.model.outer_len()
     }
 
@@ -248,7 +251,14 @@ fn head(z: &mut [Vec<f64>], e: &mut [Vec<f64>], codes: &[f64], work: &mut Work, 
 /// from a block whose head has run: vᵢ the curvature qc([c = c'] − qc') or, for the scores,
 /// rc rc'.
 #[inline(always)]
-fn add_outer(points: &Labelled, start: usize, n: usize, s: &mut Scratch, acc: &mut [f64], scores: bool) {
+fn add_outer(
+    points: &Labelled,
+    start: usize,
+    n: usize,
+    s: &mut Scratch,
+    acc: &mut [f64],
+    scores: bool,
+) {
     {
         let (k, d) = (s.z.len(), points.dim());
         let x = |a: usize| &points.column(a)[start..start + n];

@@ -183,7 +183,7 @@ struct ValueGradient<'a> {
 impl Kernel for ValueGradient<'_> {
     type Scratch = Scratch;
 
-    fn len(&self) -> usize {
+    fn sums_len(&self) -> usize {
         1 + self.model.dim()
     }
 

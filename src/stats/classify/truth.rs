@@ -36,6 +36,9 @@ pub enum Law {
     Mixture(Vec<Component>),
 }
 
+/// A marginal density of one feature and the range that holds it.
+pub type Marginal<'a> = (Box<dyn Fn(f64) -> f64 + 'a>, (f64, f64));
+
 /// A truth: names, classes, features and its law.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassTruth {
@@ -56,7 +59,10 @@ pub const PRESETS: [(&str, &str); 6] = [
     ("logistic-1d", "a true logistic model on one feature: the model family holds the truth"),
     ("logistic-2d", "a true logistic model on two features: the model family holds the truth"),
     ("softmax-3", "three Gaussian classes of equal spread: a true softmax model"),
-    ("blobs-1d", "two Gaussian classes of unequal spread: log-odds quadratic in x, a gap for a linear model"),
+    (
+        "blobs-1d",
+        "two Gaussian classes of unequal spread: log-odds quadratic in x, a gap for a linear model",
+    ),
     ("xor", "XOR: four Gaussian blobs, a linear model cannot, a hidden layer can"),
     ("label-noise", "a shallow logistic truth: the loss cannot go below the conditional entropy"),
 ];
@@ -223,7 +229,7 @@ impl ClassTruth {
     /// For one feature: the marginal density of x, and a range outside which it is below
     /// e^(−60) of its peak.
     #[must_use]
-    pub fn marginal_1d(&self) -> Option<(Box<dyn Fn(f64) -> f64 + '_>, (f64, f64))> {
+    pub fn marginal_1d(&self) -> Option<Marginal<'_>> {
         if self.dim() != 1 {
             return None;
         }
@@ -233,8 +239,14 @@ impl ClassTruth {
         Some(match &self.law {
             Law::Linear { .. } => (Box::new(move |x| normal(x, 0.0, 1.0)), (-11.0, 11.0)),
             Law::Mixture(components) => {
-                let lo = components.iter().map(|c| c.mean[0] - 11.0 * c.sd).fold(f64::INFINITY, f64::min);
-                let hi = components.iter().map(|c| c.mean[0] + 11.0 * c.sd).fold(f64::NEG_INFINITY, f64::max);
+                let lo = components
+                    .iter()
+                    .map(|c| c.mean[0] - 11.0 * c.sd)
+                    .fold(f64::INFINITY, f64::min);
+                let hi = components
+                    .iter()
+                    .map(|c| c.mean[0] + 11.0 * c.sd)
+                    .fold(f64::NEG_INFINITY, f64::max);
                 (
                     Box::new(move |x| {
                         components.iter().map(|c| c.weight * normal(x, c.mean[0], c.sd)).sum()
@@ -264,7 +276,9 @@ impl ClassTruth {
                 let mut theta = Vec::new();
                 for c in &components[1..] {
                     theta.extend(c.mean.iter().zip(&c0.mean).map(|(a, b)| (a - b) / s2));
-                    theta.push((c.weight / c0.weight).ln() - (sq(&c.mean) - sq(&c0.mean)) / (2.0 * s2));
+                    theta.push(
+                        (c.weight / c0.weight).ln() - (sq(&c.mean) - sq(&c0.mean)) / (2.0 * s2),
+                    );
                 }
                 Some(theta)
             }

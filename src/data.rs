@@ -791,6 +791,15 @@ mod tests {
     }
 
     #[test]
+    fn hints_for_a_decimal_comma_and_an_open_quote() {
+        assert_has(
+            &err("id;w\n1;70,5\n", Some("w")),
+            &["d.txt:2: w: \"70,5\" is not a number", "decimal point"],
+        );
+        assert_has(&err("x\n\"open\n1\n", None), &["d.txt:2: x: ", "never closed"]);
+    }
+
+    #[test]
     fn missing_values_in_a_plain_file() {
         let options = ReadOptions { missing: Missing::Skip, ..ReadOptions::default() };
         let data = with("NA\n1\n\nNaN\n2\n", &options).expect("skipped");

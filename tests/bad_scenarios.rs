@@ -59,7 +59,7 @@ const CASES: &[Case] = &[
         "unknown_data_field.toml",
         Some((7, 1)),
         None,
-        &["unknown field `sheet`, expected `path` or `column`"],
+        &["unknown field `sheet`, expected one of `path`, `column`, `delimiter`, `missing`"],
     ),
     ("unknown_view_field.toml", Some((14, 1)), None, &["unknown field `zoom`, expected `focus`"]),
     ("missing_title.toml", Some((1, 1)), None, &["missing field `title`"]),
@@ -213,7 +213,7 @@ const CASES: &[Case] = &[
         "model_categories_one.toml",
         Some((11, 14)),
         Some("model.categories"),
-        &["must be a whole number from 2 to 10000, got 1"],
+        &["must be a whole number from 2 to 1000, got 1"],
     ),
     (
         "binomial_model_without_trials.toml",

@@ -16,6 +16,7 @@ fn may_be_null(path: &str) -> bool {
     (path.starts_with("underflow.") && path.ends_with("_at"))
         || path == "closed_form_mle"
         || path == "data.column"
+        || path == "data.delimiter"
 }
 
 /// Every number in `v` that is not finite, and every null where a number belongs.

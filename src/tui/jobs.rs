@@ -174,10 +174,23 @@ impl MleSearch {
         Self { fit: Fit::new(objective, &from, settings) }
     }
 
-    /// Runs to a stopping rule: at most [`MLE_STOPPING`]'s step limit.
+    /// Runs to a stopping rule (at most [`MLE_STOPPING`]'s step limit), giving up (None) before any step once `cancelled` says so: at
+    /// m = 10^6 a step can be a 150 ms pass bundle, and there may be 200 of them.
     #[must_use]
-    pub fn finish(mut self, objective: &Objective<'_>) -> MleFound {
-        let reason = self.fit.run(objective, &MLE_STOPPING);
-        MleFound { theta: self.fit.current().natural.clone(), reason, fit: self.fit }
+    pub fn finish_unless(
+        mut self,
+        objective: &Objective<'_>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<MleFound> {
+        let reason = loop {
+            if let Some(reason) = self.fit.conclude(objective, &MLE_STOPPING) {
+                break reason;
+            }
+            if cancelled() {
+                return None;
+            }
+            self.fit.step(objective);
+        };
+        Some(MleFound { theta: self.fit.current().natural.clone(), reason, fit: self.fit })
     }
 }

@@ -13,7 +13,7 @@ use super::app::App;
 use super::jobs::Surface;
 use super::pane::Pane;
 use super::theme::Theme;
-use super::view::{labels, padded, pane_block};
+use super::view::{count_bounds, count_labels, labels, padded, pane_block};
 use crate::format::{axis as short, readable as fmt_num};
 
 /// Draws the pane.
@@ -32,19 +32,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (None, inner)
     };
     if let Some(left) = left {
-        let (y0, y1) = padded(&[&run.ll_series], true);
-        let (x0, x1) = padded(&[&run.ll_series], false);
-        let x1 = x1.max(1.0);
+        let (y0, y1) = padded(&[run.ll_series.points()], true);
+        let (x0, x1) = count_bounds(run.ll_series.points());
         let chart = Chart::new(vec![
             Dataset::default()
                 .name("ℓ")
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(theme.model())
-                .data(&run.ll_series),
+                .data(run.ll_series.points()),
         ])
         .block(Block::default().borders(Borders::RIGHT).title("ℓ by iteration"))
-        .x_axis(Axis::default().bounds([x0.max(0.0), x1]).labels(labels(x0.max(0.0), x1)))
+        .x_axis(Axis::default().bounds([x0, x1]).labels(count_labels(x0, x1)))
         .y_axis(
             Axis::default()
                 .bounds([y0, y1])

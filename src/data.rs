@@ -18,6 +18,7 @@
 //! order.
 
 mod columns;
+mod labelled;
 mod line_map;
 mod number;
 mod options;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
 use columns::{Header, Table, missing_value};
+pub use labelled::{LabelledData, LabelledOptions, RECORD_LIMIT, parse_labelled, read_labelled};
 pub use line_map::LineMap;
 use line_map::LineMapBuilder;
 use number::parse_number;

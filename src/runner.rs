@@ -22,6 +22,7 @@ use crate::stats::sample::Sample;
 use crate::stats::underflow::first_hits;
 use crate::words;
 
+pub mod classify;
 mod finite;
 mod inference;
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};

@@ -186,23 +186,29 @@ impl Numbers<'_> {
         match form {
             Form::Plain => {
                 let value = |line: usize, text: &str| plain_value(line, text, false, missing);
+                // A plain line never runs on, so the piece is always read.
                 parallel::read_lines(piece, line, self.split, true, value, values, lines, skipped)
+                    .map(|read| read.unwrap_or(newlines))
             }
             Form::Csv(csv) => {
                 let (table, records) = &mut **csv;
-                if records.between_records() && table.row_names.is_some() && unquoted(piece) {
-                    let table = &*table;
-                    let value = |line: usize, row: &str| table.line_value(line, row);
-                    parallel::read_lines(
-                        piece, line, self.split, false, value, values, lines, skipped,
-                    )
-                } else {
-                    records.feed(line, piece.as_bytes(), |line, fields| {
-                        take(table.record_value(line, fields)?, line, values, lines, skipped);
-                        Ok(())
-                    })?;
-                    Ok(newlines)
+                if records.between_records() && table.row_names.is_some() {
+                    // Rows that are whole records on their lines are read on all threads; a
+                    // quoted field running on past its line sends the piece to the parser.
+                    let shared = &*table;
+                    let value = |line: usize, row: &str| shared.line_value(line, row);
+                    let split = self.split;
+                    if let Some(read) = parallel::read_lines(
+                        piece, line, split, false, value, values, lines, skipped,
+                    )? {
+                        return Ok(read);
+                    }
                 }
+                records.feed(line, piece.as_bytes(), |line, fields| {
+                    take(table.record_value(line, fields)?, line, values, lines, skipped);
+                    Ok(())
+                })?;
+                Ok(newlines)
             }
         }
     }
@@ -339,12 +345,6 @@ fn no_numbers(skipped: usize) -> String {
     }
 }
 
-/// True when `piece` holds no quote, so its rows split at the delimiter as the CSV parser
-/// would split them.
-fn unquoted(piece: &str) -> bool {
-    memchr::memchr(b'"', piece.as_bytes()).is_none()
-}
-
 /// Adds what a row on `line` gave to the numbers read.
 fn take(
     got: Got,
@@ -354,7 +354,7 @@ fn take(
     skipped: &mut usize,
 ) {
     match got {
-        Got::Blank => {}
+        Got::Blank | Got::Unfinished => {}
         Got::Skipped => *skipped += 1,
         Got::Value(value) => {
             values.push(value);

@@ -8,6 +8,11 @@ use std::path::Path;
 use mlex::data::{Delimiter, Missing, ReadOptions, ReadSizes, parse_reader};
 use proptest::prelude::*;
 
+/// Cases per property: modest for CI, many more for a soak run (`MLEX_SOAK=1`).
+fn cases() -> u32 {
+    if std::env::var("MLEX_SOAK").is_ok_and(|v| v == "1") { 20_000 } else { 256 }
+}
+
 /// A field of a column that is not read: any text, quotes and newlines included.
 fn other_field() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -89,7 +94,7 @@ fn expected(bytes: &[u8], delimiter: u8, pick: usize) -> (Vec<(u64, f64)>, Vec<u
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn quoted_csv_reads_as_the_csv_crate_reads_it(

@@ -4,7 +4,7 @@ use super::number::number_field;
 use super::number::parse_number;
 use super::options::{Missing, is_missing};
 use super::parallel::Got;
-use super::quoted::split_line;
+use super::quoted::{split_line, with_line_fields};
 use super::text::trim;
 use super::{is_all_digits, plural, quote};
 use crate::error::InputError;
@@ -89,10 +89,15 @@ impl Table {
         trim(raw).is_empty() && !raw.as_bytes().contains(&self.delimiter)
     }
 
-    /// What the unquoted `row` on `line` gives.
+    /// What `row` on `line` gives, for a table whose first row has been read; a row with a
+    /// quote is read by the CSV parser, and is [`Got::Unfinished`] when it runs on.
     pub(super) fn line_value(&self, line: usize, row: &str) -> Result<Got, InputError> {
         if self.is_blank(row) {
             return Ok(Got::Blank);
+        }
+        if row.as_bytes().contains(&b'"') {
+            return with_line_fields(row, self.delimiter, |fields| self.fields_value(line, fields))
+                .unwrap_or(Ok(Got::Unfinished));
         }
         // One pass finds the chosen field and counts the rest, so a row is never collected.
         let mut fields = fields(row, self.delimiter);
@@ -124,6 +129,16 @@ impl Table {
                 && fields.len() == names + 1
                 && fields.last().is_some_and(|f| !trim(f).is_empty());
             self.row_names = Some(named);
+        }
+        self.fields_value(line, fields)
+    }
+
+    /// What the record `fields` on `line` gives, once the first row told the layout.
+    fn fields_value(&self, line: usize, fields: &[&str]) -> Result<Got, InputError> {
+        if let [only] = fields
+            && trim(only).is_empty()
+        {
+            return Ok(Got::Blank);
         }
         if fields.len() != self.width() {
             return Err(self.wrong_width(

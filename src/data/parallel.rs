@@ -21,6 +21,8 @@ pub(super) enum Got {
     Blank,
     /// A missing value, left out as asked.
     Skipped,
+    /// A CSV row whose quoted field runs on past the line: the piece must be read in order.
+    Unfinished,
 }
 
 /// Bytes in a leaf when the file is read, before it is cut at the next newline: big enough
@@ -39,13 +41,16 @@ struct Leaf {
     newlines: usize,
     /// Rows left out for a missing value.
     skipped: usize,
+    /// A row ran on past its line: the leaf's reading stopped there.
+    unfinished: bool,
 }
 
 /// Reads `piece`, whose first line is `line`, calling `value(line, text)` for each line
 /// (with `plain` set: for each data line, trimmed, but a number alone; else for every row,
 /// untrimmed), and appends the values to `values`, their lines to `lines` and the rows left
 /// out to `skipped`; returns the number of newlines in `piece`, or the error at the lowest
-/// line.
+/// line; `None`, with nothing appended, when a row runs on past its line before any fault
+/// (the piece must then be read in order).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read_lines(
     piece: &str,
@@ -56,7 +61,7 @@ pub(super) fn read_lines(
     values: &mut Vec<f64>,
     lines: &mut LineMapBuilder,
     skipped: &mut usize,
-) -> Result<usize, InputError> {
+) -> Result<Option<usize>, InputError> {
     let cut = leaves(piece, split);
     let read = |text: &str| read_leaf(text, plain, &value);
     // A small piece stays on this thread, so a small file never starts the thread pool.
@@ -65,12 +70,21 @@ pub(super) fn read_lines(
     } else {
         cut.into_iter().map(read).collect()
     };
+    // The first fault or run-on row in file order decides, before anything is appended.
     let mut first = line;
-    for leaf in leaves {
-        let leaf = leaf.map_err(|mut e| {
-            e.line = e.line.map(|l| first + l);
-            e
-        })?;
+    for leaf in &leaves {
+        match leaf {
+            Err(e) => {
+                let mut e = e.clone();
+                e.line = e.line.map(|l| first + l);
+                return Err(e);
+            }
+            Ok(leaf) if leaf.unfinished => return Ok(None),
+            Ok(leaf) => first += leaf.newlines,
+        }
+    }
+    let mut first = line;
+    for leaf in leaves.into_iter().flatten() {
         values.extend_from_slice(&leaf.values);
         *skipped += leaf.skipped;
         for (start, count) in leaf.runs {
@@ -78,7 +92,7 @@ pub(super) fn read_lines(
         }
         first += leaf.newlines;
     }
-    Ok(first - line)
+    Ok(Some(first - line))
 }
 
 /// `piece` cut after the first newline at least `split` bytes into each leaf.
@@ -110,7 +124,7 @@ fn read_leaf(
     let mut take = |offset: usize, got: Got| {
         match got {
             Got::Value(number) => leaf.values.push(number),
-            Got::Blank => return,
+            Got::Blank | Got::Unfinished => return,
             Got::Skipped => {
                 leaf.skipped += 1;
                 return;
@@ -131,10 +145,25 @@ fn read_leaf(
             Ok(())
         })?
     } else {
-        for_each_row(text, |offset, text| {
-            take(offset, value(offset, text)?);
+        let mut unfinished = false;
+        let read = for_each_row(text, |offset, text| {
+            let got = value(offset, text).map_err(Some)?;
+            if got == Got::Unfinished {
+                // Stops the leaf: the rows after it cannot be read on their own.
+                unfinished = true;
+                return Err(None);
+            }
+            take(offset, got);
             Ok(())
-        })?
+        });
+        match read {
+            Ok(newlines) => newlines,
+            Err(None) => {
+                leaf.unfinished = unfinished;
+                return Ok(leaf);
+            }
+            Err(Some(e)) => return Err(e),
+        }
     };
     leaf.newlines = newlines;
     Ok(leaf)
@@ -167,7 +196,11 @@ mod tests {
             read_lines(piece, line, split, plain, value, &mut values, &mut lines, &mut skipped)
                 .map_err(|e| e.to_string())?;
         let map = lines.finish();
-        Ok((values, (0..map.len()).map(|i| map.line_of(i)).collect(), newlines))
+        Ok((
+            values,
+            (0..map.len()).map(|i| map.line_of(i)).collect(),
+            newlines.expect("no row of these pieces runs on"),
+        ))
     }
 
     #[test]

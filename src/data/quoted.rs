@@ -135,6 +135,87 @@ impl Records {
     }
 }
 
+/// A parser for one line at a time, kept per thread so a quoted row costs no set-up.
+struct LineParser {
+    /// The delimiter the parser was built for.
+    delimiter: u8,
+    /// The parser, at the start of a record between calls.
+    reader: Reader,
+    /// Unquoted bytes of the line.
+    out: Vec<u8>,
+    /// Field ends within `out`.
+    ends: Vec<usize>,
+}
+
+thread_local! {
+    static LINE_PARSER: std::cell::RefCell<Option<LineParser>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Calls `on_fields` with the fields of `line` (no newline in it) when the line is a whole
+/// record by itself, as the CSV parser reads it in the stream; `None` when a quoted field
+/// runs on past its end, so the line can only be read with the lines after it.
+pub(super) fn with_line_fields<T>(
+    line: &str,
+    delimiter: u8,
+    on_fields: impl FnOnce(&[&str]) -> T,
+) -> Option<T> {
+    LINE_PARSER.with_borrow_mut(|cached| {
+        let parser = match cached {
+            Some(p) if p.delimiter == delimiter => p,
+            _ => cached.insert(LineParser {
+                delimiter,
+                reader: ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .terminator(Terminator::Any(b'\n'))
+                    .build(),
+                out: vec![0; 1 << 10],
+                ends: vec![0; 64],
+            }),
+        };
+        let mut input = line.as_bytes();
+        let (mut filled, mut fields) = (0, 0);
+        let mut ended = false;
+        loop {
+            let (result, read, written, n) = parser.reader.read_record(
+                input,
+                &mut parser.out[filled..],
+                &mut parser.ends[fields..],
+            );
+            input = &input[read..];
+            filled += written;
+            fields += n;
+            match result {
+                ReadRecordResult::OutputFull => {
+                    let len = parser.out.len();
+                    parser.out.resize(len * 2, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let len = parser.ends.len();
+                    parser.ends.resize(len * 2, 0);
+                }
+                // The line's end: end the record there, as its newline would.
+                ReadRecordResult::InputEmpty if !ended => {
+                    ended = true;
+                    input = b"\n";
+                }
+                ReadRecordResult::Record if input.is_empty() => break,
+                _ => {
+                    parser.reader.reset();
+                    return None;
+                }
+            }
+        }
+        let text = std::str::from_utf8(&parser.out[..filled]).ok()?;
+        let mut from = 0;
+        let mut split = Vec::with_capacity(fields);
+        for &end in &parser.ends[..fields] {
+            split.push(text.get(from..end).unwrap_or_default());
+            from = end;
+        }
+        Some(on_fields(&split))
+    })
+}
+
 /// The fields of one line on its own, as the parser reads them.
 pub(super) fn split_line(text: &str, delimiter: u8) -> Vec<String> {
     let mut records = Records::new(delimiter);
@@ -194,6 +275,23 @@ mod tests {
         for size in 1..=text.len() + 1 {
             assert_eq!(records(text, size), expected, "pieces of {size}");
         }
+    }
+
+    #[test]
+    fn a_line_is_a_whole_record_or_says_it_is_not() {
+        let fields = |line: &str| {
+            with_line_fields(line, b',', |f| f.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            fields("\"a,b\",2,\"say \"\"hi\"\"\""),
+            Some(vec!["a,b".into(), "2".into(), "say \"hi\"".into()])
+        );
+        assert_eq!(fields("1,\"open"), None);
+        // A quote inside an unquoted field is a character; one opening a field runs on.
+        assert_eq!(fields("x\"y,2"), Some(vec!["x\"y".into(), "2".into()]));
+        assert_eq!(fields("x\"y,\"z"), None);
+        // After a line that runs on, the next starts afresh.
+        assert_eq!(fields("3,4"), Some(vec!["3".into(), "4".into()]));
     }
 
     #[test]

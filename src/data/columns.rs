@@ -53,6 +53,66 @@ impl Fields<'_> {
     }
 }
 
+/// The number of fields of `row` and the text of field `pick` (unquoted, `""` read as `"`),
+/// when every quoted field of the row is quoted plainly: a quote opens it at the field's
+/// start and closes it right before a delimiter or the line's end. The CSV parser reads such
+/// a row the same way; any other row (text after a closing quote, a quote left open) is
+/// `None`, for the parser to read.
+fn plainly_quoted(
+    row: &str,
+    delimiter: u8,
+    pick: usize,
+) -> Option<(usize, std::borrow::Cow<'_, str>)> {
+    let bytes = row.as_bytes();
+    let (mut at, mut count) = (0, 0);
+    let mut chosen = None;
+    loop {
+        let (text, next) = if bytes.get(at) == Some(&b'"') {
+            let mut i = at + 1;
+            let mut escaped = false;
+            loop {
+                match bytes.get(i) {
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
+                        escaped = true;
+                        i += 2;
+                    }
+                    Some(b'"') => break,
+                    Some(_) => i += 1,
+                    None => return None,
+                }
+            }
+            let inner = &row[at + 1..i];
+            match bytes.get(i + 1) {
+                None => (cow(inner, escaped), None),
+                Some(&b) if b == delimiter => (cow(inner, escaped), Some(i + 2)),
+                Some(_) => return None,
+            }
+        } else {
+            match memchr::memchr(delimiter, &bytes[at..]) {
+                Some(j) => (std::borrow::Cow::Borrowed(&row[at..at + j]), Some(at + j + 1)),
+                None => (std::borrow::Cow::Borrowed(&row[at..]), None),
+            }
+        };
+        if count == pick {
+            chosen = Some(text);
+        }
+        count += 1;
+        match next {
+            Some(n) => at = n,
+            None => return Some((count, chosen.unwrap_or_default())),
+        }
+    }
+}
+
+/// `inner` with `""` read as `"` where it has any.
+fn cow(inner: &str, escaped: bool) -> std::borrow::Cow<'_, str> {
+    if escaped {
+        std::borrow::Cow::Owned(inner.replace("\"\"", "\""))
+    } else {
+        std::borrow::Cow::Borrowed(inner)
+    }
+}
+
 /// The column of a CSV file that is read, and how its rows are laid out.
 pub(super) struct Table {
     /// The header row.
@@ -96,6 +156,15 @@ impl Table {
             return Ok(Got::Blank);
         }
         if row.as_bytes().contains(&b'"') {
+            if let Some((count, chosen)) = plainly_quoted(row, self.delimiter, self.position()) {
+                if count == 1 && trim(&chosen).is_empty() {
+                    return Ok(Got::Blank);
+                }
+                if count != self.width() {
+                    return Err(self.wrong_width(line, count, row));
+                }
+                return self.value(line, trim(&chosen));
+            }
             return with_line_fields(row, self.delimiter, |fields| self.fields_value(line, fields))
                 .unwrap_or(Ok(Got::Unfinished));
         }
@@ -305,5 +374,48 @@ impl Header {
             Some(name) if !name.is_empty() => name.clone(),
             _ => format!("column {}", index + 1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row the plain splitter reads, it reads as the CSV parser does.
+    #[test]
+    fn plainly_quoted_rows_split_as_the_parser_splits_them() {
+        let rows = [
+            "\"a,b\",2,\"say \"\"hi\"\"\"",
+            "1,\"\",3",
+            "x\"y,2",
+            "\"q\"",
+            "\"a\"b,2",
+            "1,\"open",
+            "1,\"a\" ,2",
+            " \"a\",1",
+            "\"\"\"\",1",
+        ];
+        for row in rows {
+            let parsed = with_line_fields(row, b',', |f| {
+                f.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+            });
+            for pick in 0..3 {
+                if let Some((count, chosen)) = plainly_quoted(row, b',', pick) {
+                    let fields = parsed.clone().expect("the parser reads a plain row whole");
+                    assert_eq!(count, fields.len(), "{row}");
+                    assert_eq!(
+                        chosen,
+                        fields.get(pick).cloned().unwrap_or_default(),
+                        "{row} {pick}"
+                    );
+                }
+            }
+        }
+        assert!(plainly_quoted("\"a\"b,2", b',', 0).is_none());
+        assert!(plainly_quoted("1,\"open", b',', 0).is_none());
+        assert_eq!(
+            plainly_quoted("\"x\";\"y\"", b';', 1).map(|(n, c)| (n, c.into_owned())),
+            Some((2, "y".to_owned()))
+        );
     }
 }

@@ -13,7 +13,9 @@ use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
 use crate::optim::inference::Level;
 use crate::report::Report;
-use crate::runner::{FitRequest, RunOverrides, fit_file, parse_named, run_scenario};
+use crate::runner::{
+    CompareRequest, FitRequest, RunOverrides, compare_file, fit_file, parse_named, run_scenario,
+};
 use crate::scenario;
 use crate::stats::family::FamilyKind;
 
@@ -30,6 +32,7 @@ use crate::stats::family::FamilyKind;
         mlex run -s gamma-newton -f json        a preset headless, as JSON\n  \
         mlex fit data.txt -m gamma              fit a gamma to one number per line\n  \
         mlex fit data.csv -m weibull -c hours   a CSV column\n  \
+        mlex compare data.txt                   every family that holds the data, by AIC\n  \
         cut -f2 t.tsv | mlex fit - -m gamma     numbers from standard input\n  \
         mlex completions bash > mlex.bash       shell completions\n  \
         mlex man > mlex.1                       the manual page"
@@ -125,6 +128,49 @@ pub struct FitArgs {
     pub inference: InferenceArgs,
 }
 
+/// The arguments of `mlex compare`: the data flags of `mlex fit`, and the models.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Data file: one number per line, or CSV with a header; - reads standard input (or
+    /// give it with --data).
+    #[arg(value_name = "FILE", required_unless_present = "data", conflicts_with = "data")]
+    pub file: Option<PathBuf>,
+    /// Data file (the same as the positional FILE).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The families to compare, comma separated (default: every family whose support holds
+    /// the data; whole numbers are compared as counts).
+    #[arg(short, long, value_delimiter = ',', long_help = models_help())]
+    pub models: Option<Vec<String>>,
+    /// CSV column by name or 1-based index.
+    #[arg(short, long)]
+    pub column: Option<String>,
+    /// CSV delimiter: , ; | tab space, or another character (default: told from the header).
+    #[arg(short, long, value_parser = Delimiter::parse)]
+    pub delimiter: Option<Delimiter>,
+    /// A missing value (empty, NA, NaN, null, …): refuse the file, or leave its row out.
+    #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+    pub missing: MissingArg,
+    /// Binomial: the fixed number of trials n (without it binomial is not fitted).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Categorical: the number of categories k (default: largest value + 1).
+    #[arg(long)]
+    pub categories: Option<usize>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+}
+
+/// Output formats of `mlex compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// The ranking, reasons and tests for people.
+    Table,
+    /// One JSON object.
+    Json,
+}
+
 /// The flags of the inference object, shared by `run` and `fit`.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct InferenceArgs {
@@ -183,6 +229,8 @@ pub enum Command {
     },
     /// Fit a model to your own numbers.
     Fit(FitArgs),
+    /// Fit every family (or --models) to your numbers and rank them by AIC.
+    Compare(CompareArgs),
     /// List the presets (name, then title), and ./scenarios/*.toml.
     Scenarios,
     /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
@@ -239,6 +287,15 @@ fn optimizer_help() -> String {
     format!("Optimiser: one of {} (default newton).", OptimizerKind::all_names())
 }
 
+/// The families, for `--models`' long help.
+fn models_help() -> String {
+    format!(
+        "The families to compare, comma separated (default: every family whose support holds \
+         the data; whole numbers are compared as counts): any of {}.",
+        FamilyKind::all_names()
+    )
+}
+
 /// "unknown WHAT 'given' (did you mean 'x'?) (choose one of …)" for `flag`, suggesting the
 /// name nearest `given` when one is near.
 fn unknown(what: &str, given: &str, names: &[&str], flag: &str) -> InputError {
@@ -292,6 +349,7 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fit(args) => fit(args),
+        Command::Compare(args) => compare(args),
         Command::Completions { shell } => {
             let mut out_buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mlex", &mut out_buf);
@@ -401,6 +459,47 @@ fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
     };
 
     print(&fit_file(&req)?, args.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mlex compare`: checks the model names, reads the data, fits each and prints the ranking.
+fn compare(args: CompareArgs) -> Result<ExitCode, Failure> {
+    let models = args
+        .models
+        .map(|names| {
+            let mut kinds: Vec<FamilyKind> = Vec::new();
+            for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                let kind = FamilyKind::from_name(name).ok_or_else(|| {
+                    unknown("family", name, &FamilyKind::ALL.map(FamilyKind::name), "--models")
+                })?;
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            if kinds.is_empty() {
+                return Err(InputError::new("name at least one family").field("--models"));
+            }
+            Ok(kinds)
+        })
+        .transpose()?;
+    // clap requires one of the two.
+    let data = args.file.or(args.data).unwrap_or_default();
+    let req = CompareRequest {
+        data,
+        read: ReadOptions {
+            column: args.column,
+            delimiter: args.delimiter,
+            missing: args.missing.into(),
+        },
+        models,
+        trials: args.trials,
+        categories: args.categories,
+    };
+    let report = compare_file(&req)?;
+    match args.format {
+        CompareFormat::Table => out(&report.to_table())?,
+        CompareFormat::Json => out(&format!("{}\n", report.to_json()))?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,6 +12,8 @@ use crate::optim::fit::{Event, Record, StopReason};
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
 use crate::stats::underflow::UnderflowTrace;
 
+pub mod compare;
+
 /// The version of the JSON layout. 2: `schema_version` itself, `stop_reason`'s verified
 /// reasons (`saddle`, `flat`, …), `truth.infinite`. 3: `inference`,
 /// `timing.inference_seconds`.

@@ -22,8 +22,10 @@ use crate::stats::sample::Sample;
 use crate::stats::underflow::first_hits;
 use crate::words;
 
+mod compare;
 mod finite;
 mod inference;
+pub use compare::{CompareRequest, compare_file};
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
 use inference::inference_report;
 

@@ -146,8 +146,19 @@ impl CompareReport {
         let scale = if self.scale == "mass" { "probability masses (counts)" } else { "densities" };
         let _ = writeln!(out, "ℓ     sums of log {scale}; ranked by AIC\n");
         let mut lines = vec![
-            ["rank", "model", "k", "log-likelihood", "AIC", "ΔAIC", "weight", "AICc", "BIC", "converged"]
-                .map(str::to_string),
+            [
+                "rank",
+                "model",
+                "k",
+                "log-likelihood",
+                "AIC",
+                "ΔAIC",
+                "weight",
+                "AICc",
+                "BIC",
+                "converged",
+            ]
+            .map(str::to_string),
         ];
         for r in &self.models {
             lines.push([

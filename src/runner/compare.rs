@@ -142,7 +142,9 @@ fn fit_one(kind: FamilyKind, given: Option<u64>, data: &DataFile, sample: &Sampl
                 ),
             })
         }
-        r if !r.converged() => Some(Reason { why: "not_converged", message: words::stop(r).into() }),
+        r if !r.converged() => {
+            Some(Reason { why: "not_converged", message: words::stop(r).into() })
+        }
         _ => None,
     };
     let reached = (reason.converged() || matches!(reason, StopReason::Boundary { .. }))
@@ -197,7 +199,8 @@ fn candidates(
         return Ok((models.clone(), discrete > 0, Vec::new()));
     }
     let holds = |kind: FamilyKind| -> Result<(), (&'static str, String)> {
-        let shape = model_shape(kind, req.given(kind), &data.values).map_err(|m| ("fixed_part", m))?;
+        let shape =
+            model_shape(kind, req.given(kind), &data.values).map_err(|m| ("fixed_part", m))?;
         let family = kind.build(shape);
         check_support(family.as_ref(), data).map_err(|e| ("support", e.to_string()))
     };
@@ -222,7 +225,11 @@ fn candidates(
         } else {
             "the data are not counts"
         };
-        excluded.push(Excluded { model: kind.name().into(), why: "scale", message: message.into() });
+        excluded.push(Excluded {
+            model: kind.name().into(),
+            why: "scale",
+            message: message.into(),
+        });
     }
     let order = |name: &str| FamilyKind::from_name(name).map_or(usize::MAX, |k| k as usize);
     excluded.sort_by_key(|e| order(&e.model));
@@ -261,10 +268,7 @@ fn lr_rows(outcomes: &[(FamilyKind, Outcome)]) -> Vec<LrRow> {
                  sits on that boundary about half the time, so the statistic's null \
                  distribution is the 50:50 mixture ½χ²₀ + ½χ²₁ (Self and Liang 1987), not χ²₁: \
                  p is half the χ²₁ tail, and 1 when the statistic is 0",
-                pair.null,
-                pair.alternative,
-                pair.restriction,
-                pair.null
+                pair.null, pair.alternative, pair.restriction, pair.null
             )
         });
         let mut row = LrRow {
@@ -336,7 +340,9 @@ pub fn compare_file(req: &CompareRequest) -> Result<CompareReport, InputError> {
     let mut ranked: Vec<usize> = (0..outcomes.len())
         .filter(|&i| outcomes[i].1.row.reason.is_none() && outcomes[i].1.row.aic.is_some())
         .collect();
-    ranked.sort_by(|&a, &b| outcomes[a].1.row.aic.partial_cmp(&outcomes[b].1.row.aic).expect("finite"));
+    ranked.sort_by(|&a, &b| {
+        outcomes[a].1.row.aic.partial_cmp(&outcomes[b].1.row.aic).expect("finite")
+    });
     let aics: Vec<f64> = ranked.iter().filter_map(|&i| outcomes[i].1.row.aic).collect();
     for (rank, (&i, (delta, weight))) in ranked.iter().zip(akaike_weights(&aics)).enumerate() {
         let row = &mut outcomes[i].1.row;

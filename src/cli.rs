@@ -12,6 +12,7 @@ use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
 use crate::optim::inference::Level;
+use crate::optim::inference::bootstrap::MAX_REPLICATES;
 use crate::report::Report;
 use crate::runner::{
     CompareRequest, FitRequest, RunOverrides, compare_file, fit_file, parse_named, run_scenario,
@@ -123,6 +124,9 @@ pub struct FitArgs {
     /// Include every step in the JSON.
     #[arg(long)]
     pub trajectory: bool,
+    /// Seed of the goodness-of-fit bootstrap's generators (default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Standard errors, intervals and criteria.
     #[command(flatten)]
     pub inference: InferenceArgs,
@@ -177,12 +181,28 @@ pub struct InferenceArgs {
     /// Confidence level of the Wald and profile intervals, strictly between 0 and 1.
     #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub level: f64,
-    /// Leave out the inference object (standard errors, intervals, AIC/BIC).
-    #[arg(long, conflicts_with = "level")]
+    /// Leave out the inference object (standard errors, intervals, AIC/BIC, goodness of fit).
+    #[arg(long, conflicts_with_all = ["level", "bootstrap"])]
     pub no_inference: bool,
+    /// Goodness-of-fit p-values by a parametric bootstrap of B refitted replicates, seeded
+    /// from the run's seed (fit: --seed); 0 gives the statistics alone.
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub bootstrap: usize,
 }
 
 impl InferenceArgs {
+    /// The checked number of bootstrap replicates.
+    fn bootstrap(self) -> Result<usize, InputError> {
+        if self.bootstrap > MAX_REPLICATES {
+            return Err(InputError::new(format!(
+                "at most {MAX_REPLICATES} replicates, got {}",
+                self.bootstrap
+            ))
+            .field("--bootstrap"));
+        }
+        Ok(self.bootstrap)
+    }
+
     /// The checked level, or None without inference.
     fn level(self) -> Result<Option<Level>, InputError> {
         if self.no_inference {
@@ -342,9 +362,11 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
             seed,
         )?),
         Command::Run { scenario, steps, seed, format, trajectory, inference } => {
+            let bootstrap = inference.bootstrap()?;
             let inference = inference.level()?;
             let s = scenario::load(&scenario_arg(scenario, "--scenario")?)?;
-            let report = run_scenario(&s, RunOverrides { seed, steps, trajectory, inference })?;
+            let overrides = RunOverrides { seed, steps, trajectory, inference, bootstrap };
+            let report = run_scenario(&s, overrides)?;
             print(&report, format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -456,6 +478,8 @@ fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
         categories: args.categories,
         trajectory: args.trajectory,
         inference: args.inference.level()?,
+        bootstrap: args.inference.bootstrap()?,
+        seed: args.seed.unwrap_or(0),
     };
 
     print(&fit_file(&req)?, args.format)?;

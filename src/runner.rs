@@ -8,7 +8,8 @@ use crate::data::{DataFile, ReadOptions, read_data};
 use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::{Fit, StopReason, Stopping};
-use crate::optim::inference::Level;
+use crate::optim::inference::bootstrap::{Bootstrap, goodness_of_fit};
+use crate::optim::inference::{Fitted as InferenceFit, Level};
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::{
     BoundaryReport, DataReport, InfiniteReport, Report, Timing, TrajectoryRow, TruthReport,
@@ -56,6 +57,10 @@ pub struct FitRequest {
     pub trajectory: bool,
     /// The level of the report's `inference` object; None leaves it out.
     pub inference: Option<Level>,
+    /// Bootstrap replicates for the goodness-of-fit p-values (0: none).
+    pub bootstrap: usize,
+    /// The seed of the bootstrap's generators.
+    pub seed: u64,
 }
 
 /// Checks every value against the model's support, naming the line of the first outsider.
@@ -248,18 +253,24 @@ fn report(
     }
 }
 
-/// Adds the inference object at `level` to a report, timed.
+/// Adds the inference object at `level` to a report, with its goodness of fit (bootstrapped
+/// as `bootstrap` asks), timed.
 fn add_inference(
     rep: &mut Report,
-    model: &dyn crate::stats::model::Model,
+    model: &Objective,
     fitted: &Fitted,
     reason: StopReason,
     level: Option<Level>,
+    bootstrap: Bootstrap,
 ) {
     let Some(level) = level else { return };
     let clock = Instant::now();
-    rep.inference = Some(inference_report(model, &fitted.fit, reason, level));
+    let point = InferenceFit { point: fitted.fit.current(), reason, kinked: fitted.fit.kinked() };
+    let gof = goodness_of_fit(model.family, model.sample, &point, bootstrap);
+    let gof_seconds = clock.elapsed().as_secs_f64();
+    rep.inference = Some(inference_report(model, &fitted.fit, reason, level, Some(&gof)));
     rep.timing.inference_seconds = Some(clock.elapsed().as_secs_f64());
+    rep.timing.gof_seconds = Some(gof_seconds);
 }
 
 /// The boundary section of a report, when the fit stopped there.
@@ -334,10 +345,12 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
         prepare_seconds: prep_seconds,
         fit_seconds: 0.0,
         inference_seconds: None,
+        gof_seconds: None,
     };
     let mut rep = report(family.as_ref(), &sample, &fitted, reason, timing, req.trajectory);
     let objective = Objective { family: family.as_ref(), sample: &sample };
-    add_inference(&mut rep, &objective, &fitted, reason, req.inference);
+    let bootstrap = Bootstrap { replicates: req.bootstrap, seed: req.seed };
+    add_inference(&mut rep, &objective, &fitted, reason, req.inference, bootstrap);
     if let Some(what) = first_non_finite(&rep) {
         return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
     }
@@ -361,6 +374,9 @@ pub struct RunOverrides {
     pub trajectory: bool,
     /// The level of the report's `inference` object; None leaves it out.
     pub inference: Option<Level>,
+    /// Bootstrap replicates for the goodness-of-fit p-values (0: none), seeded from the
+    /// run's seed.
+    pub bootstrap: usize,
 }
 
 /// A scenario's data, model and start, ready to fit: what `run` and the TUI share.
@@ -467,10 +483,12 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
         prepare_seconds: prepared.prep_seconds,
         fit_seconds: 0.0,
         inference_seconds: None,
+        gof_seconds: None,
     };
     let mut rep = report(model, &prepared.sample, &fitted, reason, timing, overrides.trajectory);
     let objective = Objective { family: model, sample: &prepared.sample };
-    add_inference(&mut rep, &objective, &fitted, reason, overrides.inference);
+    let bootstrap = Bootstrap { replicates: overrides.bootstrap, seed };
+    add_inference(&mut rep, &objective, &fitted, reason, overrides.inference, bootstrap);
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);

@@ -2,6 +2,7 @@
 //! underflow trace. Nothing here knows about the terminal.
 
 pub mod family;
+pub mod goodness;
 pub mod information;
 pub mod model;
 pub mod objective;

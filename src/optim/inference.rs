@@ -12,6 +12,7 @@
 //! maximises ℓ over the other coordinates with Newton's method and the same stopping rules
 //! (see [`profile`]).
 
+pub mod bootstrap;
 pub mod comparison;
 mod covariance;
 mod criteria;

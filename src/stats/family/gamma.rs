@@ -6,7 +6,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, Family, Set, polish_tail};
+use crate::stats::family::{Cdf, CHECKED, Family, Set, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -73,6 +73,11 @@ impl Family for Gamma {
 
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         (nat[0] / nat[1], nat[0] / (nat[1] * nat[1]))
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        let d = dist(nat);
+        Some(Cdf::new(d.cdf(x), d.sf(x)))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

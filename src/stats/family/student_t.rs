@@ -13,7 +13,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, collapsed_scale, Family, Set, polish_tail};
+use crate::stats::family::{Cdf, CHECKED, collapsed_scale, Family, Set, polish_tail};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::{Sample, quantile_select};
@@ -169,6 +169,11 @@ impl Family for StudentT {
             f64::NAN
         };
         (mean, var)
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        let d = dist(nat);
+        Some(Cdf::new(d.cdf(x), d.sf(x)))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 use mlex::runner::{FitRequest, fit_file};
 use serde_json::Value;
 
-/// JSON fields that are null by design: "never happened" and "no closed form".
+/// JSON fields that are null by design: "never happened", "no closed form" and "not CSV".
 fn may_be_null(path: &str) -> bool {
     (path.starts_with("underflow.") && path.ends_with("_at"))
         || path == "closed_form_mle"
         || path == "data.column"
+        || path == "data.delimiter"
 }
 
 /// Every number in `v` that is not finite, and every null where a number belongs.

@@ -465,3 +465,63 @@ fn qq_and_pp_points() {
     assert!(pts.windows(2).all(|w| w[0].sample <= w[1].sample && w[0].position < w[1].position));
     assert!(plot_points(family(FamilyKind::Poisson).as_ref(), &[2.0], &sample, 10).is_none());
 }
+
+fn mlex(args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .args(args)
+        .output()
+        .expect("run mlex");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code(), json, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn the_command_line_gives_gof_with_its_reasons() {
+    let (code, v, err) = mlex(&[
+        "fit",
+        "tests/data/small.txt",
+        "-m",
+        "gamma",
+        "-f",
+        "json",
+        "--bootstrap",
+        "99",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let gof = &v["inference"]["gof"];
+    assert_eq!(gof["type"], "continuous");
+    assert_eq!(gof["bootstrap"]["replicates"], 99);
+    assert_eq!(gof["bootstrap"]["seed"], 4);
+    for name in ["ks", "cramer_von_mises", "anderson_darling"] {
+        let p = gof["p_values"][name].as_f64().expect("a p-value");
+        assert!(
+            p > 0.0 && p <= 1.0 && (p * 100.0 - (p * 100.0).round()).abs() < 1e-9,
+            "{name}: {p} is k/100"
+        );
+        assert!(gof["statistics"][name].as_f64().is_some());
+    }
+    // Without a bootstrap: statistics, and each p-value null with its reason.
+    let (_, v, _) = mlex(&["run", "-s", "poisson-counts", "-f", "json"]);
+    let inf = &v["inference"];
+    assert_eq!(inf["gof"]["type"], "discrete");
+    assert!(inf["gof"]["statistics"]["chi_squared"].as_f64().is_some());
+    let bins = inf["gof"]["bins"].as_array().expect("bins");
+    assert!(bins.len() >= 2 && bins[0]["from"] == 0, "{bins:?}");
+    assert_eq!(inf["gof"]["df"], bins.len() as u64 - 2);
+    assert!(bins.last().is_some_and(|b| b["to"].is_null()));
+    assert_eq!(inf["undefined"]["gof.bins.to"]["why"], "open");
+    assert_eq!(inf["undefined"]["gof.p_values.chi_squared"]["why"], "no_bootstrap");
+    let (_, v, _) = mlex(&["fit", "tests/data/small.txt", "-m", "normal", "-f", "json"]);
+    assert!(v["inference"]["gof"]["p_values"]["ks"].is_null());
+    assert_eq!(v["inference"]["undefined"]["gof.p_values.ks"]["why"], "no_bootstrap");
+    // Bad flags: status 2 with the flag named.
+    let (code, _, err) =
+        mlex(&["fit", "tests/data/small.txt", "-m", "gamma", "--bootstrap", "1000001"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--bootstrap"), "{err}");
+    let (code, _, _) =
+        mlex(&["fit", "tests/data/small.txt", "-m", "gamma", "--bootstrap", "9", "--no-inference"]);
+    assert_eq!(code, Some(2));
+}

@@ -124,7 +124,11 @@ fn gof_object(gof: &Result<Gof, GofUndefined>, nulls: &mut Nulls) -> (Value, Vec
         let bins: Vec<Value> = chi
             .bins
             .iter()
-            .map(|b| json!({ "from": b.from, "to": b.to, "observed": b.observed, "expected": b.expected }))
+            .map(|b| {
+                // Whole numbers of a discrete support (at least 0), written as integers.
+                let (from, to) = (b.from as u64, b.to.map(|t| t as u64));
+                json!({ "from": from, "to": to, "observed": b.observed, "expected": b.expected })
+            })
             .collect();
         if chi.bins.last().is_some_and(|b| b.to.is_none()) {
             nulls.undefined.insert(

@@ -188,15 +188,15 @@ fn erfc(x: f64) -> f64 {
         // erf x = 2/√π Σ (−1)ⁿ x^(2n+1) / (n! (2n+1)).
         let (mut term, mut sum) = (x, x);
         for n in 1..200 {
-            term *= -x * x / n as f64;
-            sum += term / (2 * n + 1) as f64;
+            term *= -x * x / f64::from(n);
+            sum += term / f64::from(2 * n + 1);
         }
         1.0 - 2.0 / std::f64::consts::PI.sqrt() * sum
     } else {
         // erfc x = e^(−x²)/√π · 1/(x + 1/2 / (x + 1 / (x + 3/2 / (x + …)))).
         let mut f = x;
         for n in (1..200).rev() {
-            f = x + (n as f64 / 2.0) / f;
+            f = x + (f64::from(n) / 2.0) / f;
         }
         (-x * x).exp() / std::f64::consts::PI.sqrt() / f
     }

@@ -279,20 +279,17 @@ fn chi_squared_bins_hold_the_masses_summed_directly() {
         assert_eq!(bin.from, next, "bins are contiguous from 0");
         assert!(bin.expected >= MIN_EXPECTED, "bin {i}: {bin:?}");
         let from = bin.from as u64;
-        let (expected, observed) = match bin.to {
-            Some(to) => {
-                let to = to as u64;
-                next = (to + 1) as f64;
-                let mass: f64 = (from..=to).map(|k| d.pmf(k)).sum();
-                let count =
-                    sample.values().iter().filter(|&&x| x >= bin.from && x <= to as f64).count();
-                (m * mass, count)
-            }
-            None => {
-                assert_eq!(i, chi.bins.len() - 1, "only the last bin is open");
-                let mass = if from == 0 { 1.0 } else { d.sf(from - 1) };
-                (m * mass, sample.values().iter().filter(|&&x| x >= bin.from).count())
-            }
+        let (expected, observed) = if let Some(to) = bin.to {
+            let to = to as u64;
+            next = (to + 1) as f64;
+            let mass: f64 = (from..=to).map(|k| d.pmf(k)).sum();
+            let count =
+                sample.values().iter().filter(|&&x| x >= bin.from && x <= to as f64).count();
+            (m * mass, count)
+        } else {
+            assert_eq!(i, chi.bins.len() - 1, "only the last bin is open");
+            let mass = if from == 0 { 1.0 } else { d.sf(from - 1) };
+            (m * mass, sample.values().iter().filter(|&&x| x >= bin.from).count())
         };
         assert!(
             (bin.expected - expected).abs() < 1e-9 * expected,

@@ -204,21 +204,17 @@ impl CompareReport {
             let _ = writeln!(out, "\nlikelihood-ratio tests (nested pairs):");
             for t in &self.likelihood_ratio {
                 let head = format!("{} ⊂ {} ({})", t.null, t.alternative, t.restriction);
-                match (t.statistic, t.p_value) {
-                    (Some(s), Some(p)) => {
-                        let reference =
-                            if t.boundary { "½χ²₀ + ½χ²₁" } else { "χ²₁" };
-                        let _ = writeln!(
-                            out,
-                            "  {head}: LR = {}, p = {} ({reference})",
-                            readable(s),
-                            p_text(p)
-                        );
-                    }
-                    _ => {
-                        let why = t.reason.as_ref().map_or("", |r| r.message.as_str());
-                        let _ = writeln!(out, "  {head}: no test: {why}");
-                    }
+                if let (Some(s), Some(p)) = (t.statistic, t.p_value) {
+                    let reference = if t.boundary { "½χ²₀ + ½χ²₁" } else { "χ²₁" };
+                    let _ = writeln!(
+                        out,
+                        "  {head}: LR = {}, p = {} ({reference})",
+                        readable(s),
+                        p_text(p)
+                    );
+                } else {
+                    let why = t.reason.as_ref().map_or("", |r| r.message.as_str());
+                    let _ = writeln!(out, "  {head}: no test: {why}");
                 }
                 if let Some(note) = &t.note {
                     let _ = writeln!(out, "    {note}");

@@ -13,12 +13,12 @@ use crate::data::{DataFile, ReadOptions, read_data};
 use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::{StopReason, Stopping};
-use crate::optim::inference::comparison::{NESTED, Nesting, akaike_weights, lr_test};
+use crate::optim::inference::comparison::{LrUndefined, NESTED, Nesting, akaike_weights, lr_test};
 use crate::optim::inference::{Criteria, Fitted as FitPoint, Undefined};
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::compare::{CompareReport, CompareTiming, Excluded, LrRow, ModelRow, Reason};
 use crate::report::{DataReport, SCHEMA_VERSION};
-use crate::stats::family::FamilyKind;
+use crate::stats::family::{FamilyKind, Shape};
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
 use crate::words;
@@ -83,7 +83,7 @@ fn refused(kind: FamilyKind, k: usize, why: &'static str, message: String) -> Ou
 
 /// Fits `kind` to the data as `mlex fit` would, by Newton from the family's start.
 fn fit_one(kind: FamilyKind, given: Option<u64>, data: &DataFile, sample: &Sample) -> Outcome {
-    let k_declared = kind.build(Default::default()).dim();
+    let k_declared = kind.build(Shape::default()).dim();
     let shape = match model_shape(kind, given, &data.values) {
         Ok(s) => s,
         Err(msg) => return refused(kind, k_declared, "fixed_part", msg),
@@ -287,15 +287,13 @@ fn lr_rows(outcomes: &[(FamilyKind, Outcome)]) -> Vec<LrRow> {
         // boundary (a t whose df runs to ∞ on normal data), which is the maximum over its
         // closure, as the statistic needs.
         let small_at_max = small.row.converged.then_some(small.reached).flatten();
-        match (small_at_max, big.reached) {
-            (Some(l0), Some(l1)) => match lr_test(l0, l1, pair.nesting) {
+        if let (Some(l0), Some(l1)) = (small_at_max, big.reached) {
+            match lr_test(l0, l1, pair.nesting) {
                 Ok(t) => {
                     row.statistic = Some(t.statistic);
                     row.p_value = Some(t.p_value);
                 }
-                Err(e) => {
-                    let crate::optim::inference::comparison::LrUndefined::LargerLower { deficit } =
-                        e;
+                Err(LrUndefined::LargerLower { deficit }) => {
                     row.reason = Some(Reason {
                         why: "larger_lower",
                         message: format!(
@@ -307,15 +305,14 @@ fn lr_rows(outcomes: &[(FamilyKind, Outcome)]) -> Vec<LrRow> {
                         ),
                     });
                 }
-            },
-            _ => {
-                let missing = if small_at_max.is_none() { small } else { big };
-                let why = missing.row.reason.as_ref().map_or("", |r| r.message.as_str());
-                row.reason = Some(Reason {
-                    why: "no_maximum",
-                    message: format!("{} has no maximum to test: {why}", missing.row.model),
-                });
             }
+        } else {
+            let missing = if small_at_max.is_none() { small } else { big };
+            let why = missing.row.reason.as_ref().map_or("", |r| r.message.as_str());
+            row.reason = Some(Reason {
+                why: "no_maximum",
+                message: format!("{} has no maximum to test: {why}", missing.row.model),
+            });
         }
         rows.push(row);
     }

@@ -143,23 +143,19 @@ fn gof_object(gof: &Result<Gof, GofUndefined>, nulls: &mut Nulls) -> (Value, Vec
             chi.bins.len()
         ));
     }
-    match g.bootstrap {
-        Some(r) => {
-            object.insert(
-                "bootstrap".into(),
-                json!({ "replicates": r.asked, "seed": r.seed, "refitted": r.refitted }),
-            );
-            lines.push(format!(
-                "  p-values by parametric bootstrap: {} of {} refits reached a maximum (seed {})",
-                r.refitted, r.asked, r.seed
-            ));
-        }
-        None => {
-            object.insert("bootstrap".into(), Value::Null);
-            nulls.file_gof("gof.bootstrap", &GofUndefined::NoBootstrap);
-            lines
-                .push("  p-values: --bootstrap B (a parametric bootstrap refits B samples)".into());
-        }
+    if let Some(r) = g.bootstrap {
+        object.insert(
+            "bootstrap".into(),
+            json!({ "replicates": r.asked, "seed": r.seed, "refitted": r.refitted }),
+        );
+        lines.push(format!(
+            "  p-values by parametric bootstrap: {} of {} refits reached a maximum (seed {})",
+            r.refitted, r.asked, r.seed
+        ));
+    } else {
+        object.insert("bootstrap".into(), Value::Null);
+        nulls.file_gof("gof.bootstrap", &GofUndefined::NoBootstrap);
+        lines.push("  p-values: --bootstrap B (a parametric bootstrap refits B samples)".into());
     }
     (Value::Object(object), lines)
 }

@@ -59,7 +59,7 @@ const CASES: &[Case] = &[
         "unknown_data_field.toml",
         Some((7, 1)),
         None,
-        &["unknown field `sheet`, expected `path` or `column`"],
+        &["unknown field `sheet`, expected one of `path`, `column`, `delimiter`, `missing`"],
     ),
     ("unknown_view_field.toml", Some((14, 1)), None, &["unknown field `zoom`, expected `focus`"]),
     ("missing_title.toml", Some((1, 1)), None, &["missing field `title`"]),

@@ -277,3 +277,46 @@ fn the_likelihood_ratio_reference_distributions() {
     assert_eq!(w[2].1, 0.0);
     assert_eq!(w[1].0, 2.0);
 }
+
+#[test]
+fn standard_input_and_a_csv_column_are_read_as_fit_reads_them() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .args(["compare", "-", "--models", "normal,laplace", "-f", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run mlex");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"1.5\n2.5\n0.5\n# a comment\n3.0\n2.0\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["data"]["file"], "<stdin>");
+    assert_eq!(v["n"], 5);
+    let mut csv = tempfile::NamedTempFile::new().expect("file");
+    write!(csv, "id,hours\na,1.5\nb,2.5\nc,0.5\nd,3.0\ne,2.0\n").expect("write");
+    let w = compare(&[
+        csv.path().to_str().expect("utf-8"),
+        "-c",
+        "hours",
+        "--models",
+        "normal,laplace",
+    ]);
+    assert_eq!(w["data"]["column"], "hours");
+    assert_eq!(row(&w, "normal")["log_likelihood"], row(&v, "normal")["log_likelihood"]);
+    // A bad value is refused at its line, as mlex fit refuses it.
+    let bad = data_file(&[]);
+    std::fs::write(bad.path(), "1.0\nabc\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_mlex"))
+        .args(["compare", bad.path().to_str().expect("utf-8")])
+        .output()
+        .expect("run mlex");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":2"), "{err}");
+}

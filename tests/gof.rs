@@ -314,6 +314,34 @@ fn chi_squared_bins_hold_the_masses_summed_directly() {
     assert_eq!(chi_squared(f.as_ref(), &[1.5], &few), Err(NoChiSquared::OneBin));
 }
 
+#[test]
+fn a_wide_support_is_binned_a_bin_at_a_time() {
+    // A geometric with mean 10^6: a million values in its bulk, bins of expected 5.
+    let f = family(FamilyKind::Geometric);
+    let sample = Sample::new(f.sample(&[1e-6], 1000, &mut seeded(3)));
+    let p = 1.0 / sample.stats().x.mean;
+    let clock = std::time::Instant::now();
+    let chi = chi_squared(f.as_ref(), &[p], &sample).expect("enough data");
+    assert!(clock.elapsed().as_secs_f64() < 0.5, "binned in {:?}", clock.elapsed());
+    // Each bin a hair over 5 (whole values), the remainder joining the last: 199.
+    assert_eq!(chi.bins.len(), 199);
+    assert_eq!(chi.bins[0].from, 1.0);
+    for w in chi.bins.windows(2) {
+        assert_eq!(w[0].to.map(|t| t + 1.0), Some(w[1].from), "contiguous");
+    }
+    // Each closed bin's mass against (1 − p)^(from − 1) − (1 − p)^to, the geometric's own
+    // closed form, summed here.
+    let q = 1.0 - p;
+    for b in &chi.bins[..chi.bins.len() - 1] {
+        let to = b.to.expect("closed");
+        let mass = q.powf(b.from - 1.0) - q.powf(to);
+        assert!((b.expected - 1000.0 * mass).abs() < 1e-8 * b.expected, "{b:?}");
+        assert!(b.expected >= MIN_EXPECTED);
+    }
+    assert!((chi.bins.iter().map(|b| b.expected).sum::<f64>() - 1000.0).abs() < 1e-8);
+    assert_eq!(chi.bins.iter().map(|b| b.observed).sum::<u64>(), 1000);
+}
+
 /// Fits `family` to `sample` by Newton from its start, then the goodness of fit.
 fn gof_of(
     family: &dyn Family,

@@ -475,6 +475,13 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
         None
     }
 
+    /// For a discrete family with a closed distribution function (poisson, geometric,
+    /// binomial): P(X ≤ k) and P(X > k), each to its own precision; None elsewhere. χ² bins
+    /// a wide support from it a bin at a time instead of value by value.
+    fn discrete_cdf(&self, _nat: &[f64], _k: u64) -> Option<Cdf> {
+        None
+    }
+
     /// For discrete families: (x, p(x)) over the support, truncated where the remaining
     /// mass is below 1e-17; None for continuous families.
     fn pmf_table(&self, _nat: &[f64]) -> Option<Vec<(f64, f64)>> {

@@ -130,52 +130,23 @@ pub enum NoChiSquared {
     OneBin,
 }
 
-/// Pearson's χ² of a discrete fit. The support is walked in order, each value's expected
-/// count m·p(x) added to the open bin until it reaches [`MIN_EXPECTED`]; what is left at the
-/// end joins the last bin, which also takes the mass beyond the table and any value above
-/// it, so the bins cover the whole support and the expected counts sum to m.
+/// Pearson's χ² of a discrete fit. The support is walked in order, values joining the open
+/// bin until its expected count m·P(bin) reaches [`MIN_EXPECTED`]; what is left at the end
+/// joins the last bin, which also takes the upper tail, so the bins cover the whole support
+/// and the expected counts sum to m. A family with a distribution function is binned a bin
+/// at a time (a geometric with mean 10^6 has a million values in its bulk); the others (a
+/// bernoulli, a categorical) value by value from their mass tables.
 pub fn chi_squared(
     family: &dyn Family,
     nat: &[f64],
     sample: &Sample,
 ) -> Result<ChiSquared, NoChiSquared> {
-    let table = family.pmf_table(nat).ok_or(NoChiSquared::NotDiscrete)?;
-    let m = sample.len() as f64;
     let mut xs = sample.values().to_vec();
     xs.sort_unstable_by(f64::total_cmp);
-    let mut bins: Vec<Bin> = Vec::new();
-    let mut open: Option<Bin> = None;
-    let mut next = 0; // the first sorted value not yet binned
-    let mut mass = Neumaier::new();
-    for &(x, p) in &table {
-        let count = xs[next..].iter().take_while(|&&v| v <= x).count();
-        next += count;
-        mass.add(p);
-        let bin = open.get_or_insert(Bin { from: x, to: Some(x), observed: 0, expected: 0.0 });
-        bin.to = Some(x);
-        bin.observed += count as u64;
-        bin.expected += m * p;
-        if bin.expected >= MIN_EXPECTED {
-            bins.extend(open.take());
-        }
-    }
-    // The rest: values and mass above the table's last entry.
-    let above = (xs.len() - next) as u64;
-    let tail = m * (1.0 - mass.total()).max(0.0);
-    let rest = open.map_or((0, 0.0), |b| (b.observed, b.expected));
-    match bins.last_mut() {
-        Some(last) => {
-            last.observed += rest.0 + above;
-            last.expected += rest.1 + tail;
-            // A support without an end (poisson, geometric) leaves the last bin open.
-            let unbounded =
-                matches!(family.kind().support().set, Set::Whole { last: Last::Unbounded, .. });
-            if unbounded {
-                last.to = None;
-            }
-        }
-        None => return Err(NoChiSquared::OneBin),
-    }
+    let bins = match family.discrete_cdf(nat, 0) {
+        Some(_) => bins_by_cdf(family, nat, &xs),
+        None => bins_by_table(family, nat, &xs)?,
+    };
     if bins.len() < 2 {
         return Err(NoChiSquared::OneBin);
     }
@@ -187,6 +158,122 @@ pub fn chi_squared(
         })
         .sum();
     Ok(ChiSquared { bins, statistic })
+}
+
+/// The largest value of a discrete support, None where it has no end.
+fn support_top(family: &dyn Family) -> Option<u64> {
+    match family.kind().support().set {
+        Set::Whole { last: Last::Value(v), .. } => Some(v),
+        Set::Whole { last: Last::Fixed, .. } => Some(family.fixed_value()),
+        Set::Whole { last: Last::BelowFixed, .. } => Some(family.fixed_value().saturating_sub(1)),
+        _ => None,
+    }
+}
+
+/// The sorted values from `from` to `to` (None: every value from `from` up).
+fn count_between(xs: &[f64], from: f64, to: Option<f64>) -> u64 {
+    let start = xs.partition_point(|&x| x < from);
+    let end = to.map_or(xs.len(), |t| xs.partition_point(|&x| x <= t));
+    end.saturating_sub(start) as u64
+}
+
+/// The last bin takes what is left: the open bin's values and mass, and the tail above.
+fn close_last(bins: &mut [Bin], family: &dyn Family, xs: &[f64], tail: f64) {
+    let top = support_top(family);
+    if let Some(last) = bins.last_mut() {
+        last.to = top.map(|t| t as f64);
+        last.observed = count_between(xs, last.from, last.to);
+        last.expected += tail;
+    }
+}
+
+/// Bins a bin at a time: from the open bin's first value k₀, the smallest k₁ with
+/// P(k₀ ≤ X ≤ k₁) ≥ 5/m, by doubling the span and then halving it (a few distribution
+/// function evaluations per bin, however wide the support).
+fn bins_by_cdf(family: &dyn Family, nat: &[f64], xs: &[f64]) -> Vec<Bin> {
+    let m = xs.len() as f64;
+    let need = MIN_EXPECTED / m;
+    let first = match family.kind().support().set {
+        Set::Whole { from, .. } => from,
+        _ => 0,
+    };
+    let top = support_top(family).unwrap_or(1 << 53);
+    let tails = |k: u64| family.discrete_cdf(nat, k).unwrap_or(Cdf::new(1.0, 0.0));
+    // P(X ≥ k), P(X < k).
+    let from_up = |k: u64| if k <= first { 1.0 } else { tails(k - 1).upper };
+    let below = |k: u64| if k <= first { 0.0 } else { tails(k - 1).lower };
+    // P(k₀ ≤ X ≤ k₁) from the smaller tails, so neither difference cancels.
+    let mass = |k0: u64, k1: u64| {
+        let t = tails(k1);
+        if t.lower < 0.5 { t.lower - below(k0) } else { from_up(k0) - t.upper }
+    };
+    let mut bins: Vec<Bin> = Vec::new();
+    let mut k0 = first;
+    while k0 <= top && from_up(k0) >= need {
+        let k1 = if mass(k0, k0) >= need {
+            k0
+        } else {
+            let (mut short, mut span) = (k0, 1u64);
+            let mut long = loop {
+                let k = k0.saturating_add(span).min(top);
+                if k == top || mass(k0, k) >= need {
+                    break k;
+                }
+                short = k;
+                span = span.saturating_mul(2);
+            };
+            while long - short > 1 {
+                let mid = short + (long - short) / 2;
+                if mass(k0, mid) >= need { long = mid } else { short = mid }
+            }
+            long
+        };
+        let expected = m * mass(k0, k1);
+        let (from, to) = (k0 as f64, k1 as f64);
+        bins.push(Bin {
+            from,
+            to: Some(to),
+            observed: count_between(xs, from, Some(to)),
+            expected,
+        });
+        if k1 >= top {
+            break;
+        }
+        k0 = k1 + 1;
+    }
+    let tail = if k0 <= top && bins.last().is_some_and(|b| b.to != Some(top as f64)) {
+        m * from_up(k0)
+    } else {
+        0.0
+    };
+    close_last(&mut bins, family, xs, tail);
+    bins
+}
+
+/// Bins value by value from the family's mass table.
+fn bins_by_table(family: &dyn Family, nat: &[f64], xs: &[f64]) -> Result<Vec<Bin>, NoChiSquared> {
+    let table = family.pmf_table(nat).ok_or(NoChiSquared::NotDiscrete)?;
+    let m = xs.len() as f64;
+    let mut bins: Vec<Bin> = Vec::new();
+    let mut open: Option<Bin> = None;
+    let mut mass = Neumaier::new();
+    for &(x, p) in &table {
+        mass.add(p);
+        let bin = open.get_or_insert(Bin { from: x, to: Some(x), observed: 0, expected: 0.0 });
+        bin.to = Some(x);
+        bin.expected += m * p;
+        if bin.expected >= MIN_EXPECTED {
+            bin.observed = count_between(xs, bin.from, bin.to);
+            bins.extend(open.take());
+        }
+    }
+    let rest = open.map_or(0.0, |b| b.expected);
+    let tail = m * (1.0 - mass.total()).max(0.0);
+    if bins.is_empty() {
+        return Err(NoChiSquared::OneBin);
+    }
+    close_last(&mut bins, family, xs, rest + tail);
+    Ok(bins)
 }
 
 /// A point of the QQ and PP plots: the i-th of m sorted values at plotting position

@@ -253,24 +253,37 @@ fn report(
     }
 }
 
-/// Adds the inference object at `level` to a report, with its goodness of fit (bootstrapped
-/// as `bootstrap` asks), timed.
+/// Adds the inference object at `level` to a report, timed.
 fn add_inference(
+    rep: &mut Report,
+    model: &dyn crate::stats::model::Model,
+    fitted: &Fitted,
+    reason: StopReason,
+    level: Option<Level>,
+) {
+    let Some(level) = level else { return };
+    let clock = Instant::now();
+    rep.inference = Some(inference_report(model, &fitted.fit, reason, level));
+    rep.timing.inference_seconds = Some(clock.elapsed().as_secs_f64());
+}
+
+/// Adds the goodness of fit of a family to a report's inference object (bootstrapped as
+/// `bootstrap` asks), timed, its time counted in `inference_seconds` too.
+fn add_gof(
     rep: &mut Report,
     model: &Objective,
     fitted: &Fitted,
     reason: StopReason,
-    level: Option<Level>,
     bootstrap: Bootstrap,
 ) {
-    let Some(level) = level else { return };
+    let Some(inference) = rep.inference.as_mut() else { return };
     let clock = Instant::now();
     let point = InferenceFit { point: fitted.fit.current(), reason, kinked: fitted.fit.kinked() };
     let gof = goodness_of_fit(model.family, model.sample, &point, bootstrap);
-    let gof_seconds = clock.elapsed().as_secs_f64();
-    rep.inference = Some(inference_report(model, &fitted.fit, reason, level, Some(&gof)));
-    rep.timing.inference_seconds = Some(clock.elapsed().as_secs_f64());
-    rep.timing.gof_seconds = Some(gof_seconds);
+    inference::add_gof(inference, &gof);
+    let seconds = clock.elapsed().as_secs_f64();
+    rep.timing.gof_seconds = Some(seconds);
+    rep.timing.inference_seconds = rep.timing.inference_seconds.map(|s| s + seconds);
 }
 
 /// The boundary section of a report, when the fit stopped there.
@@ -350,7 +363,8 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let mut rep = report(family.as_ref(), &sample, &fitted, reason, timing, req.trajectory);
     let objective = Objective { family: family.as_ref(), sample: &sample };
     let bootstrap = Bootstrap { replicates: req.bootstrap, seed: req.seed };
-    add_inference(&mut rep, &objective, &fitted, reason, req.inference, bootstrap);
+    add_inference(&mut rep, &objective, &fitted, reason, req.inference);
+    add_gof(&mut rep, &objective, &fitted, reason, bootstrap);
     if let Some(what) = first_non_finite(&rep) {
         return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
     }
@@ -488,7 +502,8 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     let mut rep = report(model, &prepared.sample, &fitted, reason, timing, overrides.trajectory);
     let objective = Objective { family: model, sample: &prepared.sample };
     let bootstrap = Bootstrap { replicates: overrides.bootstrap, seed };
-    add_inference(&mut rep, &objective, &fitted, reason, overrides.inference, bootstrap);
+    add_inference(&mut rep, &objective, &fitted, reason, overrides.inference);
+    add_gof(&mut rep, &objective, &fitted, reason, bootstrap);
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);

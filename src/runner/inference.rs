@@ -63,18 +63,29 @@ impl Nulls<'_> {
     }
 }
 
-/// The inference object for a fit that stopped for `reason`, with its goodness of fit
-/// (`gof`, computed by the caller, which knows the family) where there is one.
+/// The inference object for a fit that stopped for `reason`. Its `gof` is null until
+/// [`add_gof`] fills it: goodness of fit needs a family of one number (its CDF, its
+/// sampler), which the `Model` seam does not give.
 pub(super) fn inference_report(
     model: &dyn Model,
     fit: &Fit,
     reason: StopReason,
     level: Level,
-    gof: Option<&Result<Gof, GofUndefined>>,
 ) -> InferenceReport {
     let fitted = Fitted { point: fit.current(), reason, kinked: fit.kinked() };
     let inf = infer(model, &fitted, level, true);
-    convert(&inf, gof)
+    convert(&inf)
+}
+
+/// Fills the `gof` object of an inference report (and its table lines and reasons).
+pub(super) fn add_gof(report: &mut InferenceReport, gof: &Result<Gof, GofUndefined>) {
+    let names = report.parameters.clone();
+    let mut nulls = Nulls { names: &names, undefined: std::mem::take(&mut report.undefined) };
+    nulls.undefined.remove("gof");
+    let (object, lines) = gof_object(gof, &mut nulls);
+    report.gof = object;
+    report.gof_lines = lines;
+    report.undefined = nulls.undefined;
 }
 
 /// The `gof` object and the table's lines for it, nulls filed in `nulls`.
@@ -160,10 +171,17 @@ fn gof_object(gof: &Result<Gof, GofUndefined>, nulls: &mut Nulls) -> (Value, Vec
     (Value::Object(object), lines)
 }
 
-fn convert(inf: &Inference, gof: Option<&Result<Gof, GofUndefined>>) -> InferenceReport {
+fn convert(inf: &Inference) -> InferenceReport {
     let names = &inf.names;
     let mut nulls = Nulls { names, undefined: Map::new() };
-    let (gof, gof_lines) = gof.map_or((Value::Null, Vec::new()), |g| gof_object(g, &mut nulls));
+    nulls.undefined.insert(
+        "gof".into(),
+        json!({
+            "why": "not_a_family",
+            "message": "goodness of fit compares a family of one number with its sample; this model is not one"
+        }),
+    );
+    let (gof, gof_lines) = (Value::Null, Vec::new());
     let (se, sandwich) = (inf.se(), inf.sandwich_se());
     let profile = inf.profile.clone().unwrap_or_default();
     let mut summary = Vec::new();

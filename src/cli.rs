@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
+mod classify;
+pub use classify::{ClassifyArgs, NetworkArgs};
+
 use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
@@ -34,6 +37,9 @@ use crate::stats::family::FamilyKind;
         mlex fit data.txt -m gamma              fit a gamma to one number per line\n  \
         mlex fit data.csv -m weibull -c hours   a CSV column\n  \
         mlex compare data.txt                   every family that holds the data, by AIC\n  \
+        mlex fit t.csv -m logistic --label y --features x1,x2\n  \
+                                                a classifier on a labelled table\n  \
+        mlex classify --truth xor -m mlp        a classifier on points from a known truth\n  \
         cut -f2 t.tsv | mlex fit - -m gamma     numbers from standard input\n  \
         mlex completions bash > mlex.bash       shell completions\n  \
         mlex man > mlex.1                       the manual page"
@@ -130,6 +136,15 @@ pub struct FitArgs {
     /// Standard errors, intervals and criteria.
     #[command(flatten)]
     pub inference: InferenceArgs,
+    /// Classifiers: the label column, by name or 1-based index.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Classifiers: the feature columns, e.g. x1,x2.
+    #[arg(long, value_delimiter = ',')]
+    pub features: Option<Vec<String>>,
+    /// Classifiers: the network.
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 /// The arguments of `mlex compare`: the data flags of `mlex fit`, and the models.
@@ -247,10 +262,13 @@ pub enum Command {
         #[command(flatten)]
         inference: InferenceArgs,
     },
-    /// Fit a model to your own numbers.
+    /// Fit a model to your own numbers (or a classifier to a labelled table).
     Fit(FitArgs),
     /// Fit every family (or --models) to your numbers and rank them by AIC.
     Compare(CompareArgs),
+    /// Fit a classifier to labelled points drawn from a known truth: the loss, its
+    /// irreducible part and the gap.
+    Classify(ClassifyArgs),
     /// List the presets (name, then title), and ./scenarios/*.toml.
     Scenarios,
     /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
@@ -299,7 +317,11 @@ fn print(report: &Report, format: Format) -> Result<(), Failure> {
 
 /// The families, for `--model`'s long help.
 fn family_help() -> String {
-    format!("Model family: one of {}.", FamilyKind::all_names())
+    format!(
+        "Model family: one of {}; or a classifier: logistic, softmax, mlp (with --label and \
+         --features).",
+        FamilyKind::all_names()
+    )
 }
 
 /// The optimisers, for `--optimizer`'s long help.
@@ -372,6 +394,7 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
         }
         Command::Fit(args) => fit(args),
         Command::Compare(args) => compare(args),
+        Command::Classify(args) => classify::classify(args),
         Command::Completions { shell } => {
             let mut out_buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mlex", &mut out_buf);
@@ -425,6 +448,10 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
 
 /// `mlex fit`: checks the flags, reads the data, fits and prints.
 fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
+    if let Some(kind) = crate::stats::classify::ClassifierKind::from_name(&args.model) {
+        return classify::fit(kind, args);
+    }
+    classify::refuse_on_family(&args)?;
     let optimizer = args
         .optimizer
         .map(|o| {

@@ -18,6 +18,7 @@
 //! order.
 
 mod columns;
+mod labelled;
 mod line_map;
 mod number;
 mod options;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
 use columns::{Header, Table, missing_value};
+pub use labelled::{LabelledData, LabelledOptions, RECORD_LIMIT, parse_labelled, read_labelled};
 pub use line_map::LineMap;
 use line_map::LineMapBuilder;
 use number::parse_number;
@@ -786,6 +788,15 @@ mod tests {
         let data = ok(text, Some("x"));
         assert_eq!((data.values.clone(), lines_of(&data)), (vec![1.5, 2.5], vec![2, 4]));
         assert_has(&err("note,x\n\"open,1.5\n", Some("x")), &["d.txt:2: this row has 1 field"]);
+    }
+
+    #[test]
+    fn hints_for_a_decimal_comma_and_an_open_quote() {
+        assert_has(
+            &err("id;w\n1;70,5\n", Some("w")),
+            &["d.txt:2: w: \"70,5\" is not a number", "decimal point"],
+        );
+        assert_has(&err("x\n\"open\n1\n", None), &["d.txt:2: x: ", "never closed"]);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The report of a fit, as the command-line contract fixes it: one JSON object, a
 //! human-readable table, or the trajectory as CSV.
 
+pub mod classification;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;

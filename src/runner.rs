@@ -23,6 +23,7 @@ use crate::stats::sample::Sample;
 use crate::stats::underflow::first_hits;
 use crate::words;
 
+pub mod classify;
 mod compare;
 mod finite;
 mod inference;
@@ -99,6 +100,14 @@ fn model_shape(kind: FamilyKind, given: Option<u64>, values: &[f64]) -> Result<S
         }
         FromData::LargestPlusOne => {
             let max = values.iter().copied().fold(0.0, f64::max);
+            if max.fract() == 0.0 && max >= part.max as f64 {
+                return Err(format!(
+                    "{kind} data hold the value {max}, so {name} would be {}, past its limit of {}",
+                    short(max + 1.0),
+                    part.max,
+                    name = part.name,
+                ));
+            }
             if max.fract() != 0.0 || !(part.min as f64 - 1.0..part.max as f64).contains(&max) {
                 return Err(format!(
                     "{kind} data must be whole numbers 0 to {name}−1 with {name} ≥ {} (fix {name} \

@@ -1,6 +1,7 @@
 //! The numerical engine: families, samples, accurate sums, the objective, entropies and the
 //! underflow trace. Nothing here knows about the terminal.
 
+pub mod classify;
 pub mod family;
 pub mod goodness;
 pub mod information;

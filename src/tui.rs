@@ -1,7 +1,8 @@
 //! The interactive explorer: an Elm-shaped app (state, a pure `update(action)` that returns
-//! effects, `view`) driven by a single-threaded loop that polls for keys with a timeout,
-//! carries out the effects (the only file I/O), and gives each tick a bounded amount of work
-//! sized from its clock, so a key is always answered within a frame.
+//! effects, `view`) driven by a loop that polls for keys with a timeout, carries out the
+//! effects (the only file I/O) or hands the long ones (building a run) to one worker thread,
+//! and gives each tick a bounded amount of work sized from its clock and the chosen pace, so
+//! a key is always answered within a frame.
 
 pub mod action;
 pub mod app;
@@ -16,12 +17,16 @@ mod likelihood_pane;
 mod overlays;
 pub mod pace;
 pub mod pane;
+mod rebuild;
 pub mod run;
+pub mod series;
 pub mod session;
+pub mod speed;
 mod status_pane;
 pub mod theme;
 mod underflow_pane;
 pub mod view;
+pub mod worker;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -35,10 +40,11 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers
 
 use crate::error::InputError;
 use crate::scenario;
-use action::Action;
+use action::{Action, Work};
 use app::App;
 use effect::apply;
 use pace::Pacer;
+use worker::Worker;
 
 /// Frame interval while something is moving (running, or the surface filling in).
 const BUSY_FRAME: Duration = Duration::from_millis(16);
@@ -192,8 +198,13 @@ fn show_cursor_on_panic() {
     }));
 }
 
-/// The loop: draw, wait for an event (or the frame timeout), update, tick. `next_event`
-/// is injected so tests can script the events through this very loop.
+/// Most events taken in one go before the next frame: a held key's repeats and a pasted
+/// burst are read together, so a burst of resample keys asks for one build.
+const MAX_BATCH: usize = 256;
+
+/// The loop: draw, wait for an event (or the frame timeout), take every event already
+/// queued, update, hand long effects to the worker, take its answers, tick. `next_event` is
+/// injected so tests can script the events through this very loop.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -210,6 +221,7 @@ where
     // tests/tui_e2e.rs prove on the release binary that a panic restores the terminal.
     let debug_panic = std::env::var_os("MLEX_DEBUG_PANIC").is_some_and(|v| !v.is_empty());
     let mut pacer = Pacer::default();
+    let mut worker = Worker::default();
     loop {
         terminal.draw(|frame| view::draw(frame, app)).map_err(std::io::Error::other)?;
         if app.quit || stop.load(Ordering::Relaxed) {
@@ -219,29 +231,90 @@ where
             !debug_panic,
             "MLEX_DEBUG_PANIC is set: a deliberate panic to test terminal restoration"
         );
-        let busy = app.running || app.run.trace_pending() || app.run.surface_pending();
-        match next_event(if busy { BUSY_FRAME } else { IDLE_FRAME })? {
-            Some(Event::Key(key)) if key.kind == KeyEventKind::Press => {
-                if let Some(action) = keys::action_for(key) {
-                    apply(app, action);
-                    pacer.reset();
+        let busy =
+            app.running || app.run.trace_pending() || app.run.surface_pending() || worker.busy();
+        let mut events = Vec::new();
+        if let Some(first) = next_event(if busy { BUSY_FRAME } else { IDLE_FRAME })? {
+            events.push(first);
+            while events.len() < MAX_BATCH {
+                match next_event(Duration::ZERO)? {
+                    Some(more) => events.push(more),
+                    None => break,
                 }
             }
-            Some(Event::Resize(w, h)) => {
-                // A full redraw: after a resize, or a return from the background, the screen
-                // may hold anything.
-                terminal
-                    .resize(ratatui::layout::Rect::new(0, 0, w, h))
-                    .map_err(std::io::Error::other)?;
-                apply(app, Action::Resize(w, h));
-            }
-            _ => {}
         }
+        let batch = Instant::now();
+        for event in events {
+            match event {
+                Event::Key(key) if key.kind == KeyEventKind::Press => {
+                    let Some(action) = keys::action_for(key) else { continue };
+                    // Held step keys: what does not fit in a frame is dropped, not queued.
+                    if action == Action::Step && batch.elapsed() > STEP_BUDGET {
+                        continue;
+                    }
+                    dispatch(app, action, &mut worker);
+                    pacer.reset();
+                }
+                Event::Resize(w, h) => {
+                    // A full redraw: after a resize, or a return from the background, the
+                    // screen may hold anything.
+                    terminal
+                        .resize(ratatui::layout::Rect::new(0, 0, w, h))
+                        .map_err(std::io::Error::other)?;
+                    apply(app, Action::Resize(w, h));
+                }
+                _ => {}
+            }
+            // Quitting is never kept waiting, by other keys or by work: one last frame (a
+            // couple of milliseconds) and out.
+            if app.quit || stop.load(Ordering::Relaxed) {
+                break;
+            }
+        }
+        if app.quit || stop.load(Ordering::Relaxed) {
+            continue;
+        }
+        worker.pump();
+        for answer in worker.answers() {
+            dispatch(app, answer, &mut worker);
+            // A new run: its steps and cells cost something else entirely.
+            pacer.reset();
+        }
+        worker.pump();
         let (was_running, filling) = (app.running, !app.running && app.run.surface_pending());
+        let mut work = pacer.work(app.running.then(|| app.steps_per_second()));
+        if worker.busy() {
+            // The run on screen is about to be replaced: its surface, trace and steps wait
+            // rather than compete with the build for the two cores (on this machine they
+            // made a 0.3 s resample take 20 s).
+            work = Work { steps: 0, cells: 0, points: 0 };
+        }
         let clock = Instant::now();
-        apply(app, Action::Tick(pacer.work()));
+        apply(app, Action::Tick(work));
         let (stepping, filling) =
             (was_running && app.running, filling && app.run.surface_pending());
-        pacer.observe(clock.elapsed(), stepping, filling);
+        // Only a tick that was given the work says what the work costs: an empty one (a
+        // build under way) would teach the pacer that 2048 cells take no time.
+        pacer.observe(
+            clock.elapsed(),
+            stepping && work.steps > 0 && pacer.saturated(work),
+            filling && work.cells > 0,
+        );
+    }
+}
+
+/// What a batch of held step keys may spend before the rest are dropped: about a frame.
+const STEP_BUDGET: Duration = Duration::from_millis(12);
+
+/// Applies an action: short effects are carried out here, long ones go to the worker.
+fn dispatch(app: &mut App, action: Action, worker: &mut Worker) {
+    let mut pending = app.update(action);
+    while !pending.is_empty() {
+        let effect = pending.remove(0);
+        if effect.is_long() {
+            worker.submit(effect);
+        } else {
+            pending.extend(app.update(effect::perform(effect)));
+        }
     }
 }

@@ -213,7 +213,7 @@ const CASES: &[Case] = &[
         "model_categories_one.toml",
         Some((11, 14)),
         Some("model.categories"),
-        &["must be a whole number from 2 to 10000, got 1"],
+        &["must be a whole number from 2 to 1000, got 1"],
     ),
     (
         "binomial_model_without_trials.toml",

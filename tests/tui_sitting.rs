@@ -34,8 +34,9 @@ impl World {
                     })
                     .collect(),
             ),
-            // Loading reads the preset or file as the loop would.
-            load @ Effect::LoadScenario(_) => effect::perform(load),
+            // Loading reads the preset or file, and building samples, as the loop's worker
+            // would.
+            long @ (Effect::LoadScenario(_) | Effect::Build(_)) => effect::perform(long),
             Effect::Export { dir, scenario, runs } => {
                 let path = dir.join(format!("mlex-{scenario}-{}.csv", self.exports.len() + 1));
                 self.exports.push((path.clone(), export::csv(&runs)));
@@ -190,6 +191,16 @@ fn update_asks_for_io_and_never_does_it() {
     let _ = app.update(answer);
     assert!(matches!(&app.overlay, Overlay::Error(m) if m.starts_with("export failed")));
     let _ = app.update(Action::Back);
+    // A tick asks for nothing; keys that rebuild the run ask for a build (the loop runs it
+    // on its worker) and change nothing on screen until its answer comes.
+    assert_eq!(app.update(Action::Tick(Work::default())), Vec::new());
+    let sample = app.run.sample.values().to_vec();
+    for action in [Action::NewSeed, Action::SampleSizeDown] {
+        let effects = app.update(action);
+        assert!(matches!(effects.as_slice(), [Effect::Build(_)]), "{effects:?}");
+    }
+    assert_eq!(app.run.sample.values(), sample.as_slice());
+    assert!(app.computing().is_some_and(|c| c.contains("sample size 250")));
     // Opening the picker and loading a scenario, even one that does not exist, only ask.
     assert_eq!(app.update(Action::OpenPicker), vec![Effect::ListScenarios]);
     assert_eq!(app.overlay, Overlay::None);
@@ -197,10 +208,6 @@ fn update_asks_for_io_and_never_does_it() {
     assert_eq!(app.update(Action::Load(nowhere.clone())), vec![Effect::LoadScenario(nowhere)]);
     assert_eq!(app.overlay, Overlay::None);
     assert_eq!(app.session.scenario.name, "normal-basics");
-    // Ticks and keys that rebuild the run ask for nothing.
-    for action in [Action::Tick(Work::default()), Action::NewSeed, Action::SampleSizeDown] {
-        assert_eq!(app.update(action), Vec::new());
-    }
 }
 
 #[test]

@@ -51,6 +51,11 @@ fn run_advances_on_ticks_and_pauses_again() {
     }
     assert!(!a.running, "still running after 200 ticks");
     assert!(a.stop_reason().is_some_and(mlex::optim::fit::StopReason::converged));
+    // Converged: r has nothing to run, and says so rather than doing nothing.
+    apply(&mut a, Action::ToggleRun);
+    assert!(!a.running);
+    assert!(a.message.contains("nothing to run"), "{}", a.message);
+    apply(&mut a, Action::ResetTheta);
     apply(&mut a, Action::ToggleRun);
     assert!(a.running);
     apply(&mut a, Action::ToggleRun);
@@ -256,10 +261,14 @@ fn arrows_choose_the_surface_parameters() {
 }
 
 #[test]
-fn esc_and_q_quit() {
+fn esc_only_closes_overlays_and_q_quits() {
     let mut a = app();
+    apply(&mut a, Action::ToggleHelp);
     apply(&mut a, Action::Back);
-    assert!(a.quit);
+    assert_eq!(a.overlay, Overlay::None);
+    apply(&mut a, Action::Back);
+    assert!(!a.quit, "a single Esc on the main screen must not quit");
+    assert!(a.message.contains("q or Ctrl-C quits"), "{}", a.message);
     let mut b = app();
     apply(&mut b, Action::Quit);
     assert!(b.quit);
@@ -325,4 +334,20 @@ fn a_failed_export_names_the_folder_and_keeps_the_run() {
     let Overlay::Error(message) = &a.overlay else { panic!("no error shown: {:?}", a.overlay) };
     assert!(message.contains("/nonexistent/folder"), "{message}");
     assert_eq!(a.run.fit.iteration(), 1);
+}
+
+#[test]
+fn status_shows_the_standard_errors_mlex_fit_reports() {
+    // normal-basics' MLE is the closed form; its standard errors are σ̂/√m and σ̂/√(2m).
+    let a = app();
+    let m = a.run.sample.len() as f64;
+    let sigma = a.run.mle[1];
+    let se: Vec<f64> = a.run.mle_se.iter().map(|s| s.expect("a verified maximum")).collect();
+    assert!((se[0] - sigma / m.sqrt()).abs() <= 1e-6 * se[0], "{se:?}");
+    assert!((se[1] - sigma / (2.0 * m).sqrt()).abs() <= 1e-6 * se[1], "{se:?}");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("t");
+    term.draw(|f| mlex::tui::view::draw(f, &a)).expect("draw");
+    let screen: String =
+        term.backend().buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(screen.contains("standard errors at the MLE"), "the status shows them");
 }

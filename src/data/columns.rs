@@ -145,7 +145,15 @@ impl Table {
             };
         }
         parse_number(text).map(Got::Value).map_err(|bad| {
+            let decimal_comma = text.contains(',') && parse_number(&text.replace(',', ".")).is_ok();
             let hint = match self.delimiter {
+                _ if text.contains('\n') => {
+                    " (a double quote opened in this row is never closed, so the field runs on \
+                     over the lines below)"
+                }
+                d if d != b',' && decimal_comma => {
+                    " (write numbers with a decimal point: mlex does not read a decimal comma)"
+                }
                 b',' if text.contains([';', '\t']) => {
                     " (the columns are split by commas; for another delimiter pass --delimiter)"
                 }

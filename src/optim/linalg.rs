@@ -1,7 +1,7 @@
 //! The small linear algebra Newton and inference need: solving and inverting a symmetric
 //! positive definite system by Cholesky factorisation, and the eigen decomposition of a
-//! symmetric matrix (to name a flat direction). At most 5×5 here (a categorical's k − 1 at
-//! the very most), so no library is worth it.
+//! symmetric matrix (to name a flat direction). Mostly 1×1 to 5×5; a categorical's k − 1
+//! reaches 999, where these O(n³) loops take about a second each.
 
 /// The Cholesky factor L (A = L Lᵀ) of symmetric A, or the first pivot that is not
 /// positive (A is then not positive definite; a clearly negative one means it is indefinite).

@@ -76,12 +76,42 @@ impl Model for Objective<'_> {
     }
 
     fn score_products(&self, natural: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // A score depends on x alone, so whole-number data with few distinct values (a
+        // categorical with 10^3 categories over 10^5 points) need one outer product per
+        // value, not per point: d² per point would dominate everything else.
+        if let Some(counts) = &self.sample.stats().counts
+            && counts.len().saturating_mul(4) < self.sample.len()
+        {
+            return Some(counted_score_products(self.family, natural, counts));
+        }
         Some(score_products(self.family, natural, self.sample.values()))
     }
 
     fn natural_jacobian(&self, free: &[f64]) -> Vec<Vec<f64>> {
         self.family.layout().jacobian(free)
     }
+}
+
+/// Σ sᵢ sᵢᵀ over whole-number data given as sorted (value, count) pairs.
+fn counted_score_products(
+    family: &dyn Family,
+    natural: &[f64],
+    counts: &[(i64, u64)],
+) -> Vec<Vec<f64>> {
+    let d = family.dim();
+    let mut total = vec![0.0; d * d];
+    let mut s = vec![0.0; d];
+    for &(value, count) in counts {
+        s.fill(0.0);
+        family.add_score(natural, value as f64, &mut s);
+        let n = count as f64;
+        for i in 0..d {
+            for j in 0..=i {
+                total[i * d + j] += n * s[i] * s[j];
+            }
+        }
+    }
+    (0..d).map(|i| (0..d).map(|j| total[i.max(j) * d + i.min(j)]).collect()).collect()
 }
 
 /// Σ sᵢ sᵢᵀ over the values, in parallel chunks: one pass, each chunk summed on its own so
@@ -112,4 +142,31 @@ fn score_products(family: &dyn Family, natural: &[f64], values: &[f64]) -> Vec<V
         }
     }
     (0..d).map(|i| (0..d).map(|j| total[i.max(j) * d + i.min(j)]).collect()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::family::{FamilyKind, Shape};
+
+    /// Summing the outer products per distinct value, weighted by its count, gives what
+    /// summing them per point gives.
+    #[test]
+    fn counted_score_products_equal_the_sum_over_points() {
+        let values: Vec<f64> = (0..400).map(|i| f64::from((i * 7 + i / 3) % 5)).collect();
+        let sample = Sample::new(values.clone());
+        for (kind, shape, natural) in [
+            (FamilyKind::Poisson, Shape(None), vec![2.3]),
+            (FamilyKind::Categorical, Shape::fixed(5), vec![0.1, 0.2, 0.3, 0.25, 0.15]),
+        ] {
+            let family = kind.build(shape);
+            let counts = sample.stats().counts.clone().expect("whole numbers");
+            assert!(counts.len() * 4 < sample.len(), "the counted path is the one taken");
+            let counted = counted_score_products(family.as_ref(), &natural, &counts);
+            let pointwise = score_products(family.as_ref(), &natural, &values);
+            for (a, b) in counted.iter().flatten().zip(pointwise.iter().flatten()) {
+                assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{kind:?}: {a} vs {b}");
+            }
+        }
+    }
 }

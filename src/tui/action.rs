@@ -4,9 +4,43 @@
 //! take effect.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use super::pane::PickerItem;
+use super::run::Run;
 use super::session::Loaded;
+
+/// A run built away from the loop's thread, handed to `update` inside an action. Actions
+/// are plain values (cloned, compared, printed), a run is not: this holds it until `update`
+/// takes it, once.
+#[derive(Clone)]
+pub struct Handover(Arc<Mutex<Option<Run>>>);
+
+impl Handover {
+    /// Wraps a finished run.
+    #[must_use]
+    pub fn new(run: Run) -> Self {
+        Self(Arc::new(Mutex::new(Some(run))))
+    }
+
+    /// The run, the first time it is asked for.
+    #[must_use]
+    pub fn take(&self) -> Option<Run> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+impl PartialEq for Handover {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Handover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handover(run)")
+    }
+}
 
 /// How much one tick may compute, counted in units that cost the same on every machine for
 /// a given run, so the same actions give the same state on a fast and a slow one. The loop
@@ -36,6 +70,14 @@ pub enum Action {
     Step,
     /// Start or pause continuous stepping (in the picker: load the selection).
     ToggleRun,
+    /// Run to a stop as fast as the machine goes, then back to the chosen pace.
+    FastForward,
+    /// Play continuous stepping one notch slower.
+    Slower,
+    /// Play continuous stepping one notch faster.
+    Faster,
+    /// Back to the automatic pace (a few seconds for any run).
+    AutoPace,
     /// Advance continuous stepping and the progressive computations by this much work.
     Tick(Work),
     /// Double the step size.
@@ -78,7 +120,7 @@ pub enum Action {
     Left,
     /// Pick the next parameter for the x axis.
     Right,
-    /// Close the open overlay, or quit when none is open.
+    /// Close the open overlay (on the main screen it only says how to quit).
     Back,
     /// Leave mlex.
     Quit,
@@ -88,12 +130,23 @@ pub enum Action {
     Load(String),
     /// The picker's entries, read by the loop.
     Catalogue(Vec<PickerItem>),
-    /// A scenario the loop read (with its data file), or why it could not.
+    /// A scenario the loop read (with its data file) and the run built from it, or why it
+    /// could not.
     Loaded {
         /// The preset name or path asked for.
         name: String,
-        /// The scenario, or the error message.
-        result: Result<Box<Loaded>, String>,
+        /// The scenario and its run, or the error message.
+        result: Result<(Box<Loaded>, Handover), String>,
+    },
+    /// The run a [`super::effect::Effect::Build`] asked for, or why it could not be built.
+    Built {
+        /// The request answered (older ones are ignored: a newer one replaced them).
+        generation: u64,
+        /// The run, or the error message.
+        result: Result<Handover, String>,
+        /// Builds the loop started for this answer and the requests it replaced (1 unless
+        /// one was under way when a newer request came).
+        builds: usize,
     },
     /// The loop wrote an export of this many runs to this path, or could not.
     Exported {

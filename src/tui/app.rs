@@ -5,20 +5,19 @@
 
 use std::path::PathBuf;
 
-use super::action::{Action, Work};
+use super::action::{Action, Handover, Work};
 use super::effect::Effect;
 use super::export::ArchivedRun;
 use super::pane::{Overlay, Pane, PickerItem};
-use super::run::Run;
-use super::session::{Loaded, Session};
+use super::run::{Run, StartFrom};
+use super::session::{Choices, Loaded, Session};
+use super::speed::Speed;
 use crate::error::InputError;
 use crate::format::readable as fmt_num;
 use crate::optim::OptimizerKind;
 use crate::optim::fit::{Event, Fit, Record, StopReason};
 use crate::scenario::{Scenario, Source};
-use crate::stats::family::{FamilyKind, Shape};
 use crate::stats::objective::Objective;
-use crate::stats::sample::Sample;
 use crate::words;
 
 /// While running, the underflow trace (a pass over the data) is restarted at most once in
@@ -59,6 +58,31 @@ pub struct App {
     pub export_dir: PathBuf,
     /// Running ticks since the underflow trace was last restarted.
     ticks_since_trace: usize,
+    /// The pace `r` plays at.
+    pub speed: Speed,
+    /// Running to a stop as fast as possible (`f`), whatever the pace.
+    pub fast_forward: bool,
+    /// The iteration this play started at (auto's pace grows with the steps played).
+    played_from: usize,
+    /// The run being built on the loop's worker, if any.
+    pub(super) pending: Option<Pending>,
+    /// Requests for runs made so far (numbers them).
+    pub(super) generation: u64,
+    /// The session's choices the current run was built from.
+    pub(super) committed: Choices,
+}
+
+/// A run asked for and not yet built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The request's number.
+    pub generation: u64,
+    /// What changes, for the status ("new sample with seed 8").
+    pub what: String,
+    /// Requests made since the current run arrived (the later replacing the earlier).
+    pub requests: usize,
+    /// The scenario being loaded, for a load.
+    pub load: Option<String>,
 }
 
 impl App {
@@ -68,8 +92,23 @@ impl App {
         Self::from_loaded(Loaded::read(scenario)?, seed, color)
     }
 
-    /// Opens a scenario whose data are already read: pure, so `update` can call it.
+    /// Opens a scenario whose data are already read.
     pub fn from_loaded(loaded: Loaded, seed: Option<u64>, color: bool) -> Result<Self, InputError> {
+        let run = Self::first_run_seeded(&loaded, seed, &|| false)?;
+        Ok(Self::with_run(loaded, run, seed, color))
+    }
+
+    /// The run a scenario opens on (the long part of opening it, done on the loop's worker
+    /// when the picker loads one), giving up once `cancelled` says so.
+    pub fn first_run(loaded: &Loaded, cancelled: &dyn Fn() -> bool) -> Result<Run, InputError> {
+        Self::first_run_seeded(loaded, None, cancelled)
+    }
+
+    fn first_run_seeded(
+        loaded: &Loaded,
+        seed: Option<u64>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Run, InputError> {
         let scenario = &loaded.scenario;
         if scenario.sample_size > MAX_TUI_SAMPLE {
             return Err(InputError::new(format!(
@@ -85,11 +124,19 @@ impl App {
             );
         }
         let seed = seed.unwrap_or(scenario.seed);
-        let run = Run::build(scenario, seed, loaded.data.as_deref(), None)?;
+        Run::build_unless(scenario, seed, loaded.data.as_deref(), &StartFrom::Scenario, cancelled)
+    }
+
+    /// Opens a scenario on its first run: pure, so `update` can call it.
+    fn with_run(loaded: Loaded, run: Run, seed: Option<u64>, color: bool) -> Self {
+        let scenario = &loaded.scenario;
+        let seed = seed.unwrap_or(scenario.seed);
         let focus = scenario.focus.map_or(Pane::Data, Pane::from_focus);
         let message = format!("{} — press space to step, r to run, ? for keys", scenario.title);
-        Ok(Self {
-            session: Session::new(loaded, Some(seed)),
+        let session = Session::new(loaded, Some(seed));
+        Self {
+            committed: session.choices(),
+            session,
             run,
             running: false,
             overlay: Overlay::None,
@@ -101,7 +148,12 @@ impl App {
             color,
             export_dir: PathBuf::from("."),
             ticks_since_trace: TRACE_EVERY,
-        })
+            speed: Speed::default(),
+            fast_forward: false,
+            played_from: 0,
+            pending: None,
+            generation: 0,
+        }
     }
 
     /// Applies one action, the only way the state changes, and returns the I/O it needs
@@ -120,15 +172,19 @@ impl App {
             Action::Resize(w, h) => self.size = (w, h),
             Action::Quit => self.quit = true,
             Action::Tick(work) => self.tick(work),
-            Action::Load(name) => return vec![Effect::LoadScenario(name)],
+            Action::Load(name) => return self.load(name),
             Action::Catalogue(items) => {
                 let name = &self.session.scenario.name;
                 let selected = items.iter().position(|i| &i.name == name).unwrap_or(0);
                 self.overlay = Overlay::Picker { items, selected };
             }
             Action::Loaded { name, result } => self.loaded(&name, result),
+            Action::Built { generation, result, builds } => self.built(generation, result, builds),
             Action::Exported { result, runs } => match result {
-                Ok(path) => self.message = format!("wrote {} ({runs} runs)", path.display()),
+                Ok(path) => {
+                    let noun = if runs == 1 { "run" } else { "runs" };
+                    self.message = format!("wrote {} ({runs} {noun})", path.display());
+                }
                 Err(e) => self.overlay = Overlay::Error(format!("export failed: {e}")),
             },
             action => {
@@ -165,7 +221,7 @@ impl App {
             Action::Down => self.overlay = Overlay::Picker { items, selected: (selected + 1) % n },
             Action::ToggleRun => {
                 if let Some(item) = items.get(selected) {
-                    return vec![Effect::LoadScenario(item.name.clone())];
+                    return self.load(item.name.clone());
                 }
             }
             Action::Back | Action::OpenPicker => {}
@@ -178,12 +234,28 @@ impl App {
         match action {
             Action::Step => {
                 self.running = false;
+                self.fast_forward = false;
                 self.step_once();
                 self.after_theta_change();
             }
             Action::ToggleRun => {
-                self.running = !self.running;
-                self.message = if self.running { "running".into() } else { "paused".into() };
+                if self.running {
+                    self.running = false;
+                    self.fast_forward = false;
+                    self.message = "paused".into();
+                } else {
+                    self.play(false);
+                }
+            }
+            Action::FastForward => self.play(true),
+            Action::Slower | Action::Faster | Action::AutoPace => {
+                let played = self.played();
+                self.speed = match action {
+                    Action::Slower => self.speed.slower(played),
+                    Action::Faster => self.speed.faster(played),
+                    _ => Speed::Auto,
+                };
+                self.message = format!("pace {}", self.speed.label(0));
             }
             Action::StepSizeUp | Action::StepSizeDown => {
                 let factor = if *action == Action::StepSizeUp { 2.0 } else { 0.5 };
@@ -194,17 +266,9 @@ impl App {
                     format!("step size {} (θ and history kept)", fmt_num(settings.step_size));
             }
             Action::SampleSizeUp | Action::SampleSizeDown => {
-                self.change_sample_size(*action == Action::SampleSizeUp);
+                return self.change_sample_size(*action == Action::SampleSizeUp);
             }
-            Action::NewSeed => {
-                if self.session.truth.is_none() {
-                    self.message =
-                        "this scenario reads a data file: there is nothing to resample".into();
-                } else {
-                    self.session.seed = self.session.seed.wrapping_add(1);
-                    self.rebuild(format!("new sample with seed {}", self.session.seed));
-                }
-            }
+            Action::NewSeed => return self.new_seed(),
             Action::CycleOptimizer => {
                 let settings = &mut self.session.settings;
                 let i = OptimizerKind::ALL.iter().position(|k| *k == settings.kind).unwrap_or(0);
@@ -212,12 +276,13 @@ impl App {
                 self.run.fit.set_settings(*settings);
                 self.message = format!("optimiser {} (θ and history kept)", settings.kind);
             }
-            Action::CycleModel => self.cycle_model(),
-            Action::CycleTruth => self.cycle_truth(),
+            Action::CycleModel => return self.cycle_model(),
+            Action::CycleTruth => return self.cycle_truth(),
             Action::ResetTheta => {
                 self.archive_run();
                 let objective = self.run.objective();
                 self.run.fit = Fit::new(&objective, &self.run.start, self.session.settings);
+                self.session.stopping = self.session.scenario.stopping;
                 self.run.truth_series.clear();
                 self.run.series_seen = usize::MAX;
                 self.after_theta_change();
@@ -233,13 +298,16 @@ impl App {
             Action::ToggleHelp => self.overlay = Overlay::Help,
             Action::Left | Action::Right => self.move_pair(*action == Action::Right, true),
             Action::Up | Action::Down => self.move_pair(*action == Action::Up, false),
-            Action::Back => self.quit = true,
+            // Esc on the main screen only says how to leave: a stray Esc (or one meant for an
+            // overlay already closed) must not end the sitting.
+            Action::Back => self.message = "Esc closes overlays; q or Ctrl-C quits".into(),
             Action::Tick(_)
             | Action::Quit
             | Action::Resize(..)
             | Action::Load(_)
             | Action::Catalogue(_)
             | Action::Loaded { .. }
+            | Action::Built { .. }
             | Action::Exported { .. } => {}
         }
         Vec::new()
@@ -294,31 +362,41 @@ impl App {
     /// surface waits for the run) the surface.
     fn tick(&mut self, work: Work) {
         if self.running {
-            let mut stop = None;
+            // The stop is judged before every step and after the last, so a run that ends
+            // on this tick says so now, whatever number of steps the tick was given (none,
+            // at a slow pace, on most frames).
+            let mut stop = self.run.conclude(&self.session.stopping);
             let mut last = None;
-            for _ in 0..work.steps.max(1) {
-                if let Some(reason) = self.run.conclude(&self.session.stopping) {
-                    stop = Some(reason);
-                    break;
-                }
+            let mut taken = 0;
+            while stop.is_none() && taken < work.steps {
                 let Run { fit, model, sample, .. } = &mut self.run;
                 let record = fit.step(&Objective { family: model.as_ref(), sample }).clone();
                 if matches!(record.event, Event::Refused(_)) {
                     last = Some(record);
                 }
+                taken += 1;
+                stop = self.run.conclude(&self.session.stopping);
             }
             if let Some(r) = last {
                 self.message = describe(&r);
             }
             if let Some(reason) = stop {
                 self.running = false;
+                self.fast_forward = false;
                 self.message = format!(
-                    "{} at iteration {} (paused)",
+                    "{} at iteration {} (paused){}",
                     self.stop_text(reason),
-                    self.run.fit.iteration()
+                    self.run.fit.iteration(),
+                    if reason == StopReason::StepLimit {
+                        ": r continues for as many steps again"
+                    } else {
+                        ""
+                    }
                 );
             }
-            self.run.refresh_theta();
+            if taken > 0 {
+                self.run.refresh_theta();
+            }
             self.ticks_since_trace = self.ticks_since_trace.saturating_add(1);
             let due = self.ticks_since_trace >= TRACE_EVERY && !self.run.trace_pending();
             if due || !self.running {
@@ -332,14 +410,73 @@ impl App {
         }
     }
 
-    fn after_theta_change(&mut self) {
+    /// Starts continuous stepping (`fast`: as fast as the machine goes, to a stop). After a
+    /// step limit it goes on for as many steps again; after any other stop it says why
+    /// there is nothing to run rather than doing nothing.
+    fn play(&mut self, fast: bool) {
+        let at = self.run.fit.iteration();
+        let mut note = String::new();
+        match self.run.conclude(&self.session.stopping) {
+            Some(StopReason::StepLimit) => {
+                let more = self.session.scenario.stopping.max_steps.max(1);
+                self.session.stopping.max_steps = at.saturating_add(more);
+                note = format!(
+                    "; the step limit was reached at iteration {at}: {more} more steps allowed \
+                     (0 resets θ, M jumps to the MLE)"
+                );
+            }
+            Some(reason) => {
+                self.message = format!(
+                    "{} at iteration {at}: nothing to run (0 resets θ, n draws a new sample, \
+                     o switches optimiser)",
+                    self.stop_text(reason)
+                );
+                return;
+            }
+            None => {}
+        }
+        self.running = true;
+        self.fast_forward = fast;
+        self.played_from = at;
+        self.message = if fast {
+            format!("fast-forward to a stop (r pauses){note}")
+        } else {
+            format!("running: < > change the pace, f fast-forwards, r pauses{note}")
+        };
+    }
+
+    /// Steps taken since this play started.
+    #[must_use]
+    pub fn played(&self) -> usize {
+        self.run.fit.iteration().saturating_sub(self.played_from)
+    }
+
+    /// How many steps a second the loop should give the run now; None for as many as fit
+    /// in a frame (the max pace, or fast-forward).
+    #[must_use]
+    pub fn steps_per_second(&self) -> Option<f64> {
+        if self.fast_forward { None } else { self.speed.rate(self.played()) }
+    }
+
+    fn load(&mut self, name: String) -> Vec<Effect> {
+        self.generation += 1;
+        self.pending = Some(Pending {
+            generation: self.generation,
+            what: format!("loading {name}"),
+            requests: 1,
+            load: Some(name.clone()),
+        });
+        vec![Effect::LoadScenario(name)]
+    }
+
+    pub(super) fn after_theta_change(&mut self) {
         self.run.refresh_theta();
         self.run.start_trace();
         self.run.advance_trace(Work::default().points);
         self.ticks_since_trace = 0;
     }
 
-    fn archive_run(&mut self) {
+    pub(super) fn archive_run(&mut self) {
         if self.run.fit.iteration() == 0 {
             return;
         }
@@ -348,94 +485,6 @@ impl App {
             param_names: self.run.model.param_names(),
             history: self.run.fit.history().to_vec(),
         });
-    }
-
-    /// Rebuilds the run from the session; on failure keeps the old run and says why.
-    fn rebuild(&mut self, what: String) {
-        let scenario = self.session.scenario_now(self.run.sample.stats().max.max(1.0));
-        let keep_start = (scenario.model == self.run.model.kind()).then(|| self.run.start.clone());
-        match Run::build(&scenario, self.session.seed, self.session.data.as_deref(), keep_start) {
-            Ok(run) => {
-                self.archive_run();
-                let archived = self.run.fit.iteration() > 0;
-                self.run = run;
-                self.running = false;
-                self.after_theta_change();
-                self.message = if archived {
-                    format!("{what}; the previous run is archived (e exports it)")
-                } else {
-                    what
-                };
-            }
-            Err(e) => self.message = format!("cannot: {e}"),
-        }
-    }
-
-    fn change_sample_size(&mut self, up: bool) {
-        if self.session.truth.is_none() {
-            self.message = "this scenario reads a data file: its size is fixed".into();
-            return;
-        }
-        let next = if up {
-            self.session.sample_size.saturating_mul(2)
-        } else {
-            self.session.sample_size / 2
-        };
-        let next = next.clamp(1, MAX_TUI_SAMPLE);
-        if next == self.session.sample_size {
-            self.message = format!("sample size stays {next} (from 1 to {MAX_TUI_SAMPLE})");
-            return;
-        }
-        let old = self.session.sample_size;
-        self.session.sample_size = next;
-        self.rebuild(format!("sample size {next}"));
-        if self.run.sample.len() != next {
-            self.session.sample_size = old;
-        }
-    }
-
-    fn cycle_model(&mut self) {
-        let start = FamilyKind::ALL.iter().position(|k| *k == self.session.model_kind).unwrap_or(0);
-        for step in 1..FamilyKind::ALL.len() {
-            let kind = FamilyKind::ALL[(start + step) % FamilyKind::ALL.len()];
-            if fits(kind, &self.run.sample) {
-                let old = self.session.model_kind;
-                self.session.model_kind = kind;
-                self.rebuild(format!("model {kind}"));
-                if self.run.model.kind() != kind {
-                    self.session.model_kind = old;
-                }
-                return;
-            }
-        }
-        self.message = "no other family can fit these data".into();
-    }
-
-    fn cycle_truth(&mut self) {
-        let Some((kind, _, _)) = &self.session.truth else {
-            self.message =
-                "this scenario reads a data file: there is no true family to change".into();
-            return;
-        };
-        let i = FamilyKind::ALL.iter().position(|k| k == kind).unwrap_or(0);
-        let next = FamilyKind::ALL[(i + 1) % FamilyKind::ALL.len()];
-        let (shape, params) = next.default_truth();
-        let old_truth = self.session.truth.replace((next, shape, params.clone()));
-        let old_model = self.session.model_kind;
-        // Keep the model if it can fit the new truth's data, else fit the truth's own family.
-        let probe = next.build(shape).sample(
-            &params,
-            200,
-            &mut crate::stats::rng::seeded(self.session.seed),
-        );
-        if !fits(self.session.model_kind, &Sample::new(probe)) {
-            self.session.model_kind = next;
-        }
-        self.rebuild(format!("truth {next}"));
-        if self.run.truth.as_ref().map(|t| t.family().kind()) != Some(next) {
-            self.session.truth = old_truth;
-            self.session.model_kind = old_model;
-        }
     }
 
     fn move_pair(&mut self, forward: bool, x_axis: bool) {
@@ -469,16 +518,26 @@ impl App {
         );
     }
 
-    /// Takes a scenario the loop read; a bad one leaves the current run as it is.
-    fn loaded(&mut self, name: &str, result: Result<Box<Loaded>, String>) {
-        let fresh =
-            result.and_then(|l| App::from_loaded(*l, None, self.color).map_err(|e| e.to_string()));
+    /// Takes a scenario the loop read and its run; a bad one leaves the current run as it
+    /// is. An answer to a load that a newer one replaced is ignored.
+    fn loaded(&mut self, name: &str, result: Result<(Box<Loaded>, Handover), String>) {
+        match &self.pending {
+            Some(Pending { load: Some(asked), .. }) if asked == name => self.pending = None,
+            None => {}
+            Some(_) => return,
+        }
+        let fresh = result.and_then(|(loaded, run)| {
+            let run = run.take().ok_or_else(|| "the run was taken".to_string())?;
+            Ok(App::with_run(*loaded, run, None, self.color))
+        });
         match fresh {
             Ok(mut fresh) => {
                 self.archive_run();
                 fresh.session.archive = std::mem::take(&mut self.session.archive);
                 fresh.size = self.size;
                 fresh.export_dir = std::mem::take(&mut self.export_dir);
+                fresh.generation = self.generation;
+                fresh.speed = self.speed;
                 *self = fresh;
             }
             Err(e) => self.overlay = Overlay::Error(format!("could not load {name}: {e}")),
@@ -505,14 +564,6 @@ impl App {
     pub fn stop_reason(&self) -> Option<StopReason> {
         self.run.fit.verdict()
     }
-}
-
-/// Whether a family can be fitted to a sample (support, fixed parts, an interior MLE).
-fn fits(kind: FamilyKind, sample: &Sample) -> bool {
-    let st = sample.stats();
-    let shape = kind.fixed_part().map_or_else(Shape::default, |p| Shape::fixed(p.holding(st.max)));
-    let family = kind.build(shape);
-    family.supports(st) && family.degenerate(sample).is_none()
 }
 
 /// One line for the status pane about a step.

@@ -12,7 +12,7 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 use super::app::App;
 use super::pane::Pane;
 use super::theme::Theme;
-use super::view::{labels, legend, padded, pane_block_with_legend};
+use super::view::{count_bounds, count_labels, labels, legend, padded, pane_block_with_legend};
 use crate::format::{axis as short, readable as fmt_num};
 use crate::stats::family::FamilyKind;
 use crate::words;
@@ -45,21 +45,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (chart_area, None)
     };
 
-    let (x0, x1) = padded(&[&run.ce_series], false);
-    let x0 = x0.max(0.0);
-    let x1 = x1.max(1.0);
+    let (x0, x1) = count_bounds(run.ce_series.points());
     // The reference lines span the x range drawn.
     let reference = |v: f64| [(x0, v), (x1, v)];
     let h_hat = run.empirical.map(|e| reference(e.empirical_entropy));
     let h_p = run.truth_now.map(|t| reference(t.truth_entropy));
-    let mut sets = vec![
-        Dataset::default()
-            .name("H(p̂,q)")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.model())
-            .data(&run.ce_series),
-    ];
+    let mut sets = Vec::new();
     if let Some(r) = &h_hat {
         sets.push(
             Dataset::default()
@@ -85,11 +76,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .marker(theme.second_marker())
                 .graph_type(GraphType::Line)
                 .style(theme.truth())
-                .data(&run.truth_series),
+                .data(run.truth_series.points()),
         );
     }
+    // The main series last, so it is drawn on top of the references it approaches.
+    sets.push(
+        Dataset::default()
+            .name("H(p̂,q)")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.model())
+            .data(run.ce_series.points()),
+    );
     let refs: Vec<&[(f64, f64)]> = [
-        Some(run.ce_series.as_slice()),
+        Some(run.ce_series.points()),
         h_hat.as_ref().map(<[(f64, f64); 2]>::as_slice),
         h_p.as_ref().map(<[(f64, f64); 2]>::as_slice),
     ]
@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (y0, y1) = padded(&refs, true);
     let chart = Chart::new(sets)
         .legend_position(None)
-        .x_axis(Axis::default().title("iteration").bounds([x0, x1]).labels(labels(x0, x1)))
+        .x_axis(Axis::default().title("iteration").bounds([x0, x1]).labels(count_labels(x0, x1)))
         .y_axis(
             Axis::default()
                 .bounds([y0, y1])

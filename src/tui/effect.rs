@@ -1,22 +1,43 @@
 //! What `App::update` asks the outside world for, since it touches neither the disk nor the
-//! clock: the loop carries each effect out and feeds the answer back as an action.
+//! clock, nor does any long computation: the loop carries each effect out and feeds the
+//! answer back as an action. The long ones (building a run, loading a scenario) the loop
+//! hands to its worker thread (`worker.rs`); tests may perform every effect in place.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::action::Action;
+use super::action::{Action, Handover};
 use super::app::App;
 use super::export::{self, ArchivedRun};
 use super::pane::PickerItem;
+use super::run::{Run, StartFrom};
 use super::session::Loaded;
-use crate::scenario;
+use crate::scenario::{self, Scenario};
+
+/// A run to build: a new sample, sample size, model or truth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildRequest {
+    /// Numbers the requests, so an answer to an older one is ignored.
+    pub generation: u64,
+    /// The scenario as the user has changed it.
+    pub scenario: Scenario,
+    /// The seed to sample with.
+    pub seed: u64,
+    /// A data scenario's values, read at load.
+    pub data: Option<Arc<[f64]>>,
+    /// Where θ starts.
+    pub start: StartFrom,
+}
 
 /// A piece of I/O for the loop to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Read the presets and ./scenarios for the picker (answered by [`Action::Catalogue`]).
     ListScenarios,
-    /// Read a scenario and its data file (answered by [`Action::Loaded`]).
+    /// Read a scenario and its data file and build its run (answered by [`Action::Loaded`]).
     LoadScenario(String),
+    /// Build a run (answered by [`Action::Built`]): long at m = 10^6.
+    Build(Box<BuildRequest>),
     /// Write the runs to a new CSV file (answered by [`Action::Exported`]).
     Export {
         /// The folder to write in.
@@ -28,17 +49,43 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// Whether this can take long (a pass or many over up to 10^6 points, a Newton search):
+    /// the loop then hands it to its worker and keeps answering keys.
+    #[must_use]
+    pub fn is_long(&self) -> bool {
+        matches!(self, Effect::LoadScenario(_) | Effect::Build(_))
+    }
+}
+
 /// Carries out one effect: the only place the explorer reads scenarios or writes files.
 #[must_use]
 pub fn perform(effect: Effect) -> Action {
+    perform_unless(effect, &|| false)
+}
+
+/// [`perform`], a long effect giving up part way once `cancelled` says so (its answer then
+/// is an error, which the worker drops: a newer request replaced it).
+#[must_use]
+pub fn perform_unless(effect: Effect, cancelled: &dyn Fn() -> bool) -> Action {
     match effect {
         Effect::ListScenarios => Action::Catalogue(catalogue()),
         Effect::LoadScenario(name) => {
             let result = scenario::load(&name)
                 .and_then(Loaded::read)
-                .map(Box::new)
+                .and_then(|loaded| {
+                    let run = App::first_run(&loaded, cancelled)?;
+                    Ok((Box::new(loaded), Handover::new(run)))
+                })
                 .map_err(|e| e.to_string());
             Action::Loaded { name, result }
+        }
+        Effect::Build(request) => {
+            let BuildRequest { generation, scenario, seed, data, start } = *request;
+            let result = Run::build_unless(&scenario, seed, data.as_deref(), &start, cancelled)
+                .map(Handover::new)
+                .map_err(|e| e.to_string());
+            Action::Built { generation, result, builds: 1 }
         }
         Effect::Export { dir, scenario, runs } => Action::Exported {
             result: export::write_new(&dir, &scenario, &runs)

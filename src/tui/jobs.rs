@@ -47,6 +47,21 @@ pub struct Surface {
 }
 
 impl Surface {
+    /// The (x, y) grid indices of the largest ℓ computed so far, if any.
+    #[must_use]
+    pub fn best_cell(&self) -> Option<(usize, usize)> {
+        let nx = self.xs.len();
+        let mut best: Option<(usize, f64)> = None;
+        for (i, v) in self.values.iter().enumerate() {
+            if let Some(v) = *v
+                && best.is_none_or(|(_, b)| v > b)
+            {
+                best = Some((i, v));
+            }
+        }
+        best.map(|(i, _)| (i % nx, i / nx))
+    }
+
     /// An empty grid around `centre`, spanning `half_width` in each chosen parameter.
     #[must_use]
     pub fn new(
@@ -174,10 +189,23 @@ impl MleSearch {
         Self { fit: Fit::new(objective, &from, settings) }
     }
 
-    /// Runs to a stopping rule: at most [`MLE_STOPPING`]'s step limit.
+    /// Runs to a stopping rule (at most [`MLE_STOPPING`]'s step limit), giving up (None) before any step once `cancelled` says so: at
+    /// m = 10^6 a step can be a 150 ms pass bundle, and there may be 200 of them.
     #[must_use]
-    pub fn finish(mut self, objective: &Objective<'_>) -> MleFound {
-        let reason = self.fit.run(objective, &MLE_STOPPING);
-        MleFound { theta: self.fit.current().natural.clone(), reason, fit: self.fit }
+    pub fn finish_unless(
+        mut self,
+        objective: &Objective<'_>,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<MleFound> {
+        let reason = loop {
+            if let Some(reason) = self.fit.conclude(objective, &MLE_STOPPING) {
+                break reason;
+            }
+            if cancelled() {
+                return None;
+            }
+            self.fit.step(objective);
+        };
+        Some(MleFound { theta: self.fit.current().natural.clone(), reason, fit: self.fit })
     }
 }

@@ -32,6 +32,30 @@ pub const BINDINGS: &[Binding] = &[
         codes: &[KeyCode::Char('r'), KeyCode::Enter],
     },
     Binding {
+        keys: "f",
+        help: "fast-forward to a stop",
+        action: Action::FastForward,
+        codes: &[KeyCode::Char('f')],
+    },
+    Binding {
+        keys: "< / > (, .)",
+        help: "run slower / faster (1 step/s … max)",
+        action: Action::Slower,
+        codes: &[KeyCode::Char('<'), KeyCode::Char(',')],
+    },
+    Binding {
+        keys: "",
+        help: "",
+        action: Action::Faster,
+        codes: &[KeyCode::Char('>'), KeyCode::Char('.')],
+    },
+    Binding {
+        keys: "a",
+        help: "automatic pace (a few seconds a run)",
+        action: Action::AutoPace,
+        codes: &[KeyCode::Char('a')],
+    },
+    Binding {
         keys: "+ / -",
         help: "step size ×2 / ÷2",
         action: Action::StepSizeUp,
@@ -138,7 +162,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "Esc",
-        help: "close overlay / quit",
+        help: "close overlay (never quits)",
         action: Action::Back,
         codes: &[KeyCode::Esc],
     },

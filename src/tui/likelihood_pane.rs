@@ -5,6 +5,7 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Color;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Widget};
@@ -13,7 +14,7 @@ use super::app::App;
 use super::jobs::Surface;
 use super::pane::Pane;
 use super::theme::Theme;
-use super::view::{labels, padded, pane_block};
+use super::view::{count_bounds, count_labels, labels, padded, pane_block};
 use crate::format::{axis as short, readable as fmt_num};
 
 /// Draws the pane.
@@ -32,19 +33,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (None, inner)
     };
     if let Some(left) = left {
-        let (y0, y1) = padded(&[&run.ll_series], true);
-        let (x0, x1) = padded(&[&run.ll_series], false);
-        let x1 = x1.max(1.0);
+        let (y0, y1) = padded(&[run.ll_series.points()], true);
+        let (x0, x1) = count_bounds(run.ll_series.points());
         let chart = Chart::new(vec![
             Dataset::default()
                 .name("ℓ")
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(theme.model())
-                .data(&run.ll_series),
+                .data(run.ll_series.points()),
         ])
         .block(Block::default().borders(Borders::RIGHT).title("ℓ by iteration"))
-        .x_axis(Axis::default().bounds([x0.max(0.0), x1]).labels(labels(x0.max(0.0), x1)))
+        .x_axis(Axis::default().bounds([x0, x1]).labels(count_labels(x0, x1)))
         .y_axis(
             Axis::default()
                 .bounds([y0, y1])
@@ -109,9 +109,13 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
 fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) {
     let run = &app.run;
     let names = run.model.param_names();
-    let [title, map, axis] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)])
-            .areas(area);
+    let [title, map, axis, key] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let progress = if s.complete() {
         String::new()
     } else {
@@ -120,23 +124,27 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
     let head =
         format!("{} ↑ {}..{}{progress}", names[s.py], short(s.ys[0]), short(s.ys[s.ys.len() - 1]));
     frame.render_widget(Paragraph::new(head), title);
+    // In a slice of more parameters the slice's own best is not the joint MLE.
+    let sliced = names.len() > 2;
+    let slice_best = if sliced { s.best_cell().map(|(x, y)| (s.xs[x], s.ys[y])) } else { None };
+    let markers = if slice_best.is_some() {
+        "●θ ·path ×MLE (joint) +slice's best"
+    } else {
+        "●θ ·path ×MLE"
+    };
     frame.render_widget(
         Paragraph::new(format!(
-            "{} → {}..{}   ● θ  × MLE",
+            "{} → {}..{}   {markers}",
             names[s.px],
             short(s.xs[0]),
             short(s.xs[s.xs.len() - 1])
         )),
         axis,
     );
-    let path: Vec<(f64, f64)> = run
-        .fit
-        .history()
-        .iter()
-        .rev()
-        .take(400)
-        .map(|r| (r.params[s.px], r.params[s.py]))
-        .collect();
+    frame.render_widget(Paragraph::new(band_legend(theme, sliced)), key);
+    // The whole path, oldest first, so the line shows where the run went.
+    let path: Vec<(f64, f64)> =
+        run.fit.history().iter().map(|r| (r.params[s.px], r.params[s.py])).collect();
     let now = &run.fit.current().natural;
     frame.render_widget(
         Heatmap {
@@ -144,19 +152,50 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
             path: &path,
             current: (now[s.px], now[s.py]),
             mle: (run.mle[s.px], run.mle[s.py]),
+            slice_best,
             theme,
         },
         map,
     );
 }
 
-/// The banded log-likelihood surface: with z = √(2(ℓ_best − ℓ)), the likelihood-ratio
-/// distance in standard errors, band 0 holds z < 1 and band k holds 2^(k−1) ≤ z < 2^k.
+/// The χ²₂ quantiles that bound the bands: 2(ℓ̂ − ℓ) below them is the approximate 50, 90,
+/// 99 and 99.9 % confidence region of the two parameters shown.
+const REGIONS: [(f64, &str); 4] =
+    [(1.386_294, "50%"), (4.605_170, "90%"), (9.210_340, "99%"), (13.815_511, "99.9%")];
+
+/// Where the bands beyond the regions end, in 2(ℓ̂ − ℓ): each four times the last, so
+/// the far surface shows its shape too.
+const OUTER: [f64; 4] = [40.0, 160.0, 640.0, 2560.0];
+
+/// The band of a cell with 2(ℓ̂ − ℓ) = `d`: a region of [`REGIONS`], then the bands of
+/// [`OUTER`], then the rest.
+fn band_of(d: f64) -> usize {
+    let bounds = REGIONS.iter().map(|r| r.0).chain(OUTER);
+    bounds.clone().position(|q| d < q).unwrap_or(bounds.count())
+}
+
+/// The legend of the bands: which colour (or character) holds which region.
+fn band_legend(theme: Theme, sliced: bool) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (_, label)) in REGIONS.iter().enumerate() {
+        let (ch, style) = theme.band(i);
+        spans.push(Span::styled(ch.to_string(), style));
+        spans.push(Span::raw(format!("{} ", label.trim_end_matches('%'))));
+    }
+    // The bands are likelihood-ratio regions: 2(ℓ_best − ℓ) below the χ²₂ quantile.
+    spans.push(Span::raw(if sliced { "% LR, slice" } else { "% LR regions" }));
+    Line::from(spans)
+}
+
+/// The banded log-likelihood surface: each cell's band is its likelihood-ratio region
+/// ([`band_of`] of 2(ℓ_best − ℓ)), the path a connected line drawn over the bands.
 struct Heatmap<'a> {
     surface: &'a Surface,
     path: &'a [(f64, f64)],
     current: (f64, f64),
     mle: (f64, f64),
+    slice_best: Option<(f64, f64)>,
     theme: Theme,
 }
 
@@ -192,26 +231,92 @@ impl Widget for Heatmap<'_> {
                 let gx = ((f64::from(col) / f64::from(area.width - 1)) * (nx - 1) as f64).round()
                     as usize;
                 let Some(v) = s.values[gy * nx + gx] else { continue };
-                // √(2Δℓ) is the distance from the best in standard errors (likelihood
-                // ratio); bands double in width so the whole grid shows structure.
-                let z = (2.0 * (s.best - v).max(0.0)).sqrt();
-                let band = if z < 1.0 { 0 } else { z.log2().floor() as usize + 1 };
-                if band < 8 {
-                    let (ch, style) = self.theme.band(band);
-                    buf[(area.x + col, area.y + row)].set_char(ch).set_style(style);
-                }
+                let (ch, style) = self.theme.band(band_of(2.0 * (s.best - v).max(0.0)));
+                buf[(area.x + col, area.y + row)].set_char(ch).set_style(style);
             }
         }
-        for &p in self.path {
-            if let Some(c) = self.cell_of(area, p) {
-                buf[c].set_char('·').set_style(self.theme.model());
+        // Markers set only the character and its colour, so the band stays behind them.
+        let mark = |buf: &mut Buffer, c: (u16, u16), ch: char| {
+            let cell = &mut buf[c];
+            cell.set_char(ch);
+            if self.theme.color {
+                cell.set_fg(Color::Black);
             }
+        };
+        let cells: Vec<(u16, u16)> =
+            self.path.iter().filter_map(|&p| self.cell_of(area, p)).collect();
+        for pair in cells.windows(2) {
+            for c in line_cells(pair[0], pair[1]) {
+                mark(buf, c, '·');
+            }
+        }
+        if let Some(c) = self.slice_best.and_then(|p| self.cell_of(area, p)) {
+            mark(buf, c, '+');
         }
         if let Some(c) = self.cell_of(area, self.mle) {
-            buf[c].set_char('×').set_style(self.theme.good());
+            mark(buf, c, '×');
         }
         if let Some(c) = self.cell_of(area, self.current) {
-            buf[c].set_char('●').set_style(self.theme.model());
+            mark(buf, c, '●');
+        }
+    }
+}
+
+/// The cells of a straight line from `a` to `b` (Bresenham), both ends included.
+fn line_cells(a: (u16, u16), b: (u16, u16)) -> Vec<(u16, u16)> {
+    let (mut x, mut y) = (i32::from(a.0), i32::from(a.1));
+    let (x1, y1) = (i32::from(b.0), i32::from(b.1));
+    let (dx, dy) = ((x1 - x).abs(), -(y1 - y).abs());
+    let (sx, sy) = (if x < x1 { 1 } else { -1 }, if y < y1 { 1 } else { -1 });
+    let mut err = dx + dy;
+    let mut out = Vec::new();
+    loop {
+        out.push((x as u16, y as u16));
+        if x == x1 && y == y1 {
+            return out;
+        }
+        let e2 = 2 * err;
+        if e2 >= dy {
+            err += dy;
+            x += sx;
+        }
+        if e2 <= dx {
+            err += dx;
+            y += sy;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_are_the_chi_squared_regions() {
+        use statrs::distribution::ContinuousCDF as _;
+        let chi2 = statrs::distribution::ChiSquared::new(2.0).expect("df 2");
+        for (i, &(q, label)) in REGIONS.iter().enumerate() {
+            let level: f64 =
+                label.trim_end_matches('%').parse::<f64>().expect("a percentage") / 100.0;
+            assert!((chi2.inverse_cdf(level) - q).abs() < 1e-5, "{label}");
+            assert_eq!(band_of(q * 0.999), i);
+            assert_eq!(band_of(q * 1.001), i + 1);
+        }
+        assert_eq!(band_of(39.0), 4);
+        assert_eq!(band_of(1e9), 8);
+    }
+
+    #[test]
+    fn a_line_of_cells_is_connected_and_ends_where_asked() {
+        for (a, b) in [((0, 0), (5, 2)), ((7, 1), (2, 9)), ((3, 3), (3, 3))] {
+            let cells = line_cells(a, b);
+            assert_eq!((cells[0], *cells.last().expect("one cell")), (a, b));
+            for w in cells.windows(2) {
+                let step = (i32::from(w[1].0) - i32::from(w[0].0))
+                    .abs()
+                    .max((i32::from(w[1].1) - i32::from(w[0].1)).abs());
+                assert_eq!(step, 1, "{cells:?}");
+            }
         }
     }
 }

@@ -4,14 +4,17 @@
 
 use super::derived::{DataView, curve, parameter_ranges, standard_errors};
 use super::jobs::{MleSearch, Surface, TraceJob};
+use super::series::Series;
 use crate::error::InputError;
 use crate::optim::fit::{Fit, StopReason, Stopping};
+use crate::optim::inference::{Fitted, Level, infer};
 use crate::runner::{Prepared, prepare_with};
 use crate::scenario::Scenario;
-use crate::stats::family::{Family, FamilyKind};
+use crate::stats::family::{Domain, Family, FamilyKind};
 use crate::stats::information::{
     EmpiricalDecomposition, Truth, TruthDecomposition, empirical_decomposition,
 };
+use crate::stats::model::Model as _;
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::{UnderflowTrace, trace};
@@ -27,6 +30,8 @@ pub struct Run {
     pub truth: Option<Truth>,
     /// Where θ starts.
     pub start: Vec<f64>,
+    /// Whether `start` was moved away from the moment estimates (a switched model).
+    pub start_moved: bool,
     /// The fit in progress.
     pub fit: Fit,
     /// The maximum-likelihood estimate: closed form, or Newton run to convergence at load.
@@ -39,6 +44,10 @@ pub struct Run {
     pub mle_boundary: Option<String>,
     /// Why Newton's search at load stopped (None for a closed form).
     pub mle_reason: Option<StopReason>,
+    /// Standard errors of the MLE (inverse observed information, delta method), one per
+    /// natural parameter; None where undefined (a kink, a flat direction) or not computed
+    /// (no verified maximum, or too many parameters to invert on every build).
+    pub mle_se: Vec<Option<f64>>,
     /// Display ranges of the natural parameters.
     pub ranges: Vec<(f64, f64)>,
     /// Bars and truth curve.
@@ -59,12 +68,12 @@ pub struct Run {
     pub empirical: Option<EmpiricalDecomposition>,
     /// H(p), H(p, q_θ), D(p‖q_θ) at θ.
     pub truth_now: Option<TruthDecomposition>,
-    /// (iteration, H(p, q_θ)) sampled as θ moved.
-    pub truth_series: Vec<(f64, f64)>,
-    /// (iteration, ℓ) of every record so far (thinned when long).
-    pub ll_series: Vec<(f64, f64)>,
-    /// (iteration, H(p̂, q_θ) = −ℓ/m).
-    pub ce_series: Vec<(f64, f64)>,
+    /// (iteration, H(p, q_θ)) per iteration (thinned by iteration when long).
+    pub truth_series: Series,
+    /// (iteration, ℓ) per iteration.
+    pub ll_series: Series,
+    /// (iteration, H(p̂, q_θ) = −ℓ/m) per iteration.
+    pub ce_series: Series,
     /// History records already copied into the series (`usize::MAX` after a reset: start
     /// the series again).
     pub(super) series_seen: usize,
@@ -75,27 +84,60 @@ pub struct Run {
 
 impl Run {
     /// Prepares `scenario` through the same pipeline as `mlex run` (sample or the given
-    /// data, model, start) and derives every picture from it; `start_override` keeps the
-    /// previous run's start when the model is the same.
+    /// data, model, start) and derives every picture from it, θ starting as `start` says.
     pub fn build(
         scenario: &Scenario,
         seed: u64,
         data: Option<&[f64]>,
-        start_override: Option<Vec<f64>>,
+        start: &StartFrom,
     ) -> Result<Self, InputError> {
+        Self::build_unless(scenario, seed, data, start, &|| false)
+    }
+
+    /// [`Run::build`], giving up between its costly parts (sampling, each Newton step of the
+    /// MLE search, the standard errors) once `cancelled` says so: a newer request has made
+    /// this one useless, and on two cores it would only slow the newer one down.
+    pub fn build_unless(
+        scenario: &Scenario,
+        seed: u64,
+        data: Option<&[f64]>,
+        start_from: &StartFrom,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Self, InputError> {
+        let gave_up = || InputError::new("superseded by a newer request");
         let Prepared { sample, model, truth, start, .. } = prepare_with(scenario, seed, data)?;
-        let start = start_override.filter(|s| model.check(s).is_ok()).unwrap_or(start);
+        if cancelled() {
+            return Err(gave_up());
+        }
+        let (start, start_moved) = match start_from {
+            StartFrom::Scenario => (start, false),
+            StartFrom::Keep(kept) => {
+                (Some(kept.clone()).filter(|s| model.check(s).is_ok()).unwrap_or(start), false)
+            }
+            StartFrom::AwayFromMoments => {
+                let moved = away_from(model.as_ref(), &sample, start.clone());
+                let differs = moved != start;
+                (moved, differs)
+            }
+        };
         let objective = Objective { family: model.as_ref(), sample: &sample };
         let closed = model.closed_form_mle(&sample).filter(|m| model.check(m).is_ok());
         let mle_closed_form = closed.is_some();
-        let ((mle, mle_converged), (mle_boundary, mle_reason)) = closed.map_or_else(
-            || {
-                let found = MleSearch::new(model.as_ref(), &objective).finish(&objective);
-                let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
-                ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
-            },
-            |m| ((m, true), (None, None)),
-        );
+        let mut kinked = Vec::new();
+        let ((mle, mle_converged), (mle_boundary, mle_reason)) = if let Some(m) = closed {
+            ((m, true), (None, None))
+        } else {
+            let found = MleSearch::new(model.as_ref(), &objective)
+                .finish_unless(&objective, cancelled)
+                .ok_or_else(gave_up)?;
+            kinked = found.fit.kinked().to_vec();
+            let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
+            ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
+        };
+        let mle_se = mle_standard_errors(&objective, &mle, mle_converged, &kinked);
+        if cancelled() {
+            return Err(gave_up());
+        }
         let se = standard_errors(&objective, &mle);
         let ranges = parameter_ranges(model.as_ref(), &start, &mle, &se);
         let truth_pair = truth.as_ref().map(|t| (t.family(), t.params()));
@@ -110,10 +152,12 @@ impl Run {
             model,
             truth,
             start: start.clone(),
+            start_moved,
             fit,
             mle,
             mle_closed_form,
             mle_converged,
+            mle_se,
             mle_boundary,
             mle_reason,
             ranges,
@@ -126,9 +170,9 @@ impl Run {
             trace_theta: start,
             empirical: None,
             truth_now: None,
-            truth_series: Vec::new(),
-            ll_series: Vec::new(),
-            ce_series: Vec::new(),
+            truth_series: Series::new(),
+            ll_series: Series::new(),
+            ce_series: Series::new(),
             series_seen: 0,
             trace_curves: [Vec::new(), Vec::new(), Vec::new()],
         };
@@ -195,37 +239,32 @@ impl Run {
         if self.fit.history().len() < self.series_seen {
             self.ll_series.clear();
             self.ce_series.clear();
+            self.truth_series.clear();
             self.series_seen = 0;
         }
-        for r in &self.fit.history()[self.series_seen..] {
-            let it = r.iteration as f64;
-            self.ll_series.push((it, r.log_likelihood));
-            self.ce_series.push((it, -r.mean_log_likelihood));
-        }
-        self.series_seen = self.fit.history().len();
-        // Long runs: keep every other point (and the last) so drawing stays cheap.
-        for series in [&mut self.ll_series, &mut self.ce_series, &mut self.truth_series] {
-            if series.len() > 4000 {
-                let last = series[series.len() - 1];
-                let mut i = 0;
-                series.retain(|_| {
-                    i += 1;
-                    i % 2 == 1
-                });
-                series.push(last);
+        // Every record is recorded, in order, whatever number of steps a tick took: the
+        // series depend on the iterations alone. H(p, q_θ) is a quadrature, so it is worked
+        // out only for the points a series keeps for good and for the latest.
+        let history = self.fit.history();
+        let last = history.len().saturating_sub(1);
+        for (i, r) in history.iter().enumerate().skip(self.series_seen) {
+            self.ll_series.record(r.iteration, r.log_likelihood);
+            self.ce_series.record(r.iteration, -r.mean_log_likelihood);
+            if let Some(t) = &self.truth
+                && (i == last || self.truth_series.keeps(r.iteration))
+            {
+                // An infinite H(p, q) is said in words beside the chart, never plotted.
+                let h = t.decompose(self.model.as_ref(), &r.params).cross_entropy;
+                if h.is_finite() {
+                    self.truth_series.record(r.iteration, h);
+                }
             }
         }
+        self.series_seen = history.len();
         let nat = self.fit.current().natural.clone();
         self.model_curve = curve(self.model.as_ref(), &nat, self.data_view.x_range);
         self.empirical = empirical_decomposition(self.model.as_ref(), &nat, &self.sample);
         self.truth_now = self.truth.as_ref().map(|t| t.decompose(self.model.as_ref(), &nat));
-        // An infinite H(p, q) is said in words beside the chart, never plotted as a number.
-        if let Some(t) = self.truth_now.filter(|t| t.cross_entropy.is_finite()) {
-            let it = self.fit.iteration() as f64;
-            if self.truth_series.last().is_none_or(|p| p.0 < it) {
-                self.truth_series.push((it, t.cross_entropy));
-            }
-        }
     }
 
     /// Starts tracing the current θ, unless that trace is done or under way.
@@ -273,10 +312,86 @@ impl Run {
     }
 }
 
+/// Where a rebuilt run puts θ at iteration 0.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartFrom {
+    /// The scenario's start, else the family's moment estimates.
+    Scenario,
+    /// This θ (the previous run's start, same model), when the model admits it.
+    Keep(Vec<f64>),
+    /// Away from the moment estimates, for a model the user switched to: for the exponential
+    /// or lognormal they are the MLE, and a run from there would have nothing to climb.
+    AwayFromMoments,
+}
+
+/// `moments` moved by a fixed, documented offset (see README, "m"): a location by one of its
+/// scale parameters (the next positive one, e.g. mu by sigma), a positive parameter ×2, a
+/// probability by +1 on the logit, a simplex halfway to the tilt ∝ 1, 2, …, k. The offset
+/// is in the data's own units, so it is visible at every m, yet within the surface's ranges;
+/// the moment estimates stay when the moved point is not admitted or ℓ is not finite there.
+fn away_from(model: &dyn Family, sample: &Sample, moments: Vec<f64>) -> Vec<f64> {
+    let specs = model.layout().specs;
+    let mut moved = moments.clone();
+    let mut i = 0;
+    for (s, spec) in specs.iter().enumerate() {
+        match spec.domain {
+            Domain::Real => {
+                let scale = specs[s + 1..]
+                    .iter()
+                    .position(|p| p.domain == Domain::Positive)
+                    .map_or(1.0, |offset| moments[i + 1 + offset]);
+                moved[i] += if scale.is_finite() && scale > 0.0 { scale } else { 1.0 };
+                i += 1;
+            }
+            Domain::Positive => {
+                moved[i] *= 2.0;
+                i += 1;
+            }
+            Domain::Probability => {
+                let logit = (moved[i] / (1.0 - moved[i])).ln();
+                // Towards ½ from either side, so the start never sits at an edge.
+                let shifted = if logit > 0.0 { logit - 1.0 } else { logit + 1.0 };
+                moved[i] = 1.0 / (1.0 + (-shifted).exp());
+                i += 1;
+            }
+            Domain::Simplex => {
+                let k = moments.len() - i;
+                let total = (k * (k + 1) / 2) as f64;
+                for j in 0..k {
+                    moved[i + j] = 0.5 * moments[i + j] + 0.5 * (j + 1) as f64 / total;
+                }
+                i += k;
+            }
+        }
+    }
+    let fine = model.check(&moved).is_ok() && model.log_likelihood(&moved, sample).is_finite();
+    if fine { moved } else { moments }
+}
+
 /// "df → ∞" when `reason` is a run to the boundary.
 #[must_use]
 pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Option<String> {
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
     let limit = model.boundary_limit(&fit.current().free, coordinate, increasing);
     Some(words::limit_label(&limit))
+}
+
+/// Parameters past this many get no standard errors in the explorer: inverting the
+/// information costs its cube on every build (a categorical has up to 999).
+const SE_MAX_DIM: usize = 50;
+
+/// The MLE's standard errors as `mlex fit` reports them, for a verified maximum.
+fn mle_standard_errors(
+    objective: &Objective<'_>,
+    mle: &[f64],
+    converged: bool,
+    kinked: &[bool],
+) -> Vec<Option<f64>> {
+    let n = mle.len();
+    if !converged || objective.dim() > SE_MAX_DIM {
+        return vec![None; n];
+    }
+    let point = objective.eval_natural(mle);
+    let fitted = Fitted { point: &point, reason: StopReason::GradientTolerance, kinked };
+    infer(objective, &fitted, Level::default(), false).se().into_iter().map(Result::ok).collect()
 }

@@ -2,6 +2,8 @@
 //! size, truth, model, optimiser settings), the data a data scenario read at load, and the
 //! runs set aside for export. Everything a rebuilt run is prepared from.
 
+use std::sync::Arc;
+
 use crate::data::read_data;
 use crate::error::InputError;
 use crate::optim::Settings;
@@ -36,8 +38,9 @@ impl Loaded {
 pub struct Session {
     /// The scenario loaded.
     pub scenario: Scenario,
-    /// Its data file's values, read at load (None for a sampled scenario).
-    pub data: Option<Vec<f64>>,
+    /// Its data file's values, read at load (None for a sampled scenario); shared with the
+    /// builds that run on the worker thread.
+    pub data: Option<Arc<[f64]>>,
     /// Seed of the current sample.
     pub seed: u64,
     /// Sample size m.
@@ -71,7 +74,7 @@ impl Session {
             settings: scenario.settings,
             stopping: scenario.stopping,
             archive: Vec::new(),
-            data,
+            data: data.map(Arc::from),
             scenario,
         }
     }
@@ -102,6 +105,24 @@ impl Session {
         scenario
     }
 
+    /// What a rebuilt run is prepared from, to go back to when a build fails.
+    #[must_use]
+    pub fn choices(&self) -> Choices {
+        Choices {
+            seed: self.seed,
+            sample_size: self.sample_size,
+            truth: self.truth.clone(),
+            model_kind: self.model_kind,
+        }
+    }
+
+    /// Back to `choices` (a build from newer ones failed).
+    pub fn restore(&mut self, choices: Choices) {
+        let Choices { seed, sample_size, truth, model_kind } = choices;
+        (self.seed, self.sample_size, self.truth, self.model_kind) =
+            (seed, sample_size, truth, model_kind);
+    }
+
     /// How an archived run is labelled: model, truth, m and seed.
     #[must_use]
     pub fn label(&self, model: FamilyKind) -> String {
@@ -109,4 +130,14 @@ impl Session {
             self.truth.as_ref().map_or_else(|| "data file".to_string(), |(k, _, _)| k.to_string());
         format!("{model} on {truth} m={} seed={}", self.sample_size, self.seed)
     }
+}
+
+/// The user's choices a run is built from (not the optimiser's settings, which change the
+/// run in place).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choices {
+    seed: u64,
+    sample_size: usize,
+    truth: Option<(FamilyKind, Shape, Vec<f64>)>,
+    model_kind: FamilyKind,
 }

@@ -22,6 +22,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         names.iter().zip(&cur.natural).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
     let mle: Vec<String> =
         names.iter().zip(&run.mle).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
+    // Below the lines that matter while stepping: small terminals show only the first ones.
+    let errors: Vec<String> = names
+        .iter()
+        .zip(&run.mle_se)
+        .map(|(n, se)| se.map_or_else(|| format!("{n} none"), |se| format!("{n} {}", fmt_num(se))))
+        .collect();
+    let errors_line = run.mle_se.iter().any(Option::is_some).then(|| {
+        Line::from(format!(
+            "standard errors at the MLE (inverse observed information): {}",
+            errors.join(", ")
+        ))
+    });
     let gradient: Vec<String> = cur.gradient.iter().map(|g| fmt_num(*g)).collect();
     let (state, style) = match app.stop_reason() {
         Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
@@ -33,8 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     };
     let truth = app.session.truth.as_ref().map_or_else(
         || "data file".to_string(),
-        |(k, _, p)| {
-            format!("truth {k} {}", p.iter().map(|v| fmt_num(*v)).collect::<Vec<_>>().join(", "))
+        |(k, shape, p)| {
+            let names = k.build(*shape).param_names();
+            let named: Vec<String> = if names.len() == p.len() {
+                names.iter().zip(p).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect()
+            } else {
+                p.iter().map(|v| fmt_num(*v)).collect()
+            };
+            format!("truth {k} {}", named.join(", "))
         },
     );
     // Most important first: small terminals show only the first lines.
@@ -44,11 +62,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::raw(" · "),
             Span::styled(state, style),
             Span::raw(format!(
-                " · {} · {} η={} · refused {}",
-                if app.running { "running" } else { "paused" },
+                " · {} · {}{} · refused {}{}",
+                if app.fast_forward {
+                    "fast-forward".to_string()
+                } else if app.running {
+                    format!("running ({})", app.speed.label(app.played()))
+                } else {
+                    "paused".to_string()
+                },
                 app.session.settings.kind,
-                fmt_num(run.fit.optimizer().step_size().unwrap_or(run.fit.settings().step_size)),
+                // Newton's steps are set by its line search: it has no η to show.
+                run.fit.optimizer().step_size().map_or_else(
+                    || " (line search)".to_string(),
+                    |eta| format!(" η={}", fmt_num(eta))
+                ),
                 run.fit.refusals(),
+                filling(app),
             )),
         ]),
         Line::from(format!(
@@ -61,19 +90,61 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             },
             mle.join(", ")
         )),
-        Line::from(Span::styled(app.message.clone(), theme.model())),
+        Line::from(match app.computing() {
+            Some(what) => Span::styled(format!("{what} (keys still work; q quits)"), theme.warn()),
+            None => Span::styled(app.message.clone(), theme.model()),
+        }),
         Line::from(format!(
             "∇(ℓ/m): [{}]  ‖∇‖ = {}",
             gradient.join(", "),
             fmt_num(cur.gradient_norm)
         )),
         Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.session.seed)),
-        Line::from(format!(
-            "{} — {}",
-            app.session.scenario.title,
-            app.session.scenario.lesson.replace('\n', " ")
+        errors_line.unwrap_or_default(),
+        Line::from(visible_part(
+            &format!("{} — {}", app.session.scenario.title, app.session.scenario.lesson),
+            usize::from(area.width) * usize::from(area.height),
         )),
     ];
     let block = pane_block(Pane::Status, app, theme, &app.session.scenario.name);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+}
+
+/// The first `room` characters of `text` on one line, newlines as spaces: no more can show
+/// in the pane, and wrapping a lesson of a megabyte every frame made each key wait.
+fn visible_part(text: &str, room: usize) -> String {
+    let mut out: String =
+        text.chars().take(room).map(|c| if c == '\n' { ' ' } else { c }).collect();
+    if text.chars().nth(room).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The progressive work under way at a large m, which takes more than a frame: the
+/// surface filling in, or the product of densities traced at a new θ.
+fn filling(app: &App) -> String {
+    // While a build is under way the old run's work waits (see the loop): nothing fills.
+    if app.run.sample.len() < 100_000 || app.running || app.computing().is_some() {
+        return String::new();
+    }
+    match &app.run.surface {
+        Some(s) if !s.complete() => {
+            format!(" · filling the surface {}%", 100 * s.cells_done / s.values.len().max(1))
+        }
+        _ if app.run.trace_pending() => " · tracing the product".into(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_part;
+
+    #[test]
+    fn a_long_lesson_is_cut_to_the_room_of_the_pane() {
+        assert_eq!(visible_part("a\nbc", 10), "a bc");
+        assert_eq!(visible_part("abcdef", 3), "abc…");
+        assert_eq!(visible_part(&"é".repeat(1_000_000), 4).chars().count(), 5);
+    }
 }

@@ -78,25 +78,47 @@ impl Theme {
         if self.color { Marker::Braille } else { Marker::Dot }
     }
 
-    /// Ramp of the likelihood surface from the top band down.
+    /// The likelihood surface's band `level` (0 = the innermost region): a background
+    /// colour from a ramp whose lightness falls monotonically from the centre outwards
+    /// (yellow, green, teal, blue, then darkening greys) so it reads in order on dark and
+    /// light terminals alike; 256 colours where the terminal has them, a 16-colour ramp
+    /// otherwise; without colour, a character whose ink grows towards the centre.
     #[must_use]
     pub fn band(self, level: usize) -> (char, Style) {
-        const CHARS: [char; 8] = ['@', '%', '#', '*', '+', '=', '-', '.'];
-        const COLORS: [Color; 8] = [
-            Color::Red,
-            Color::LightRed,
-            Color::Magenta,
-            Color::LightMagenta,
-            Color::Blue,
-            Color::LightBlue,
+        const CHARS: [char; BANDS] = ['@', '#', '+', '=', '-', ':', '.', '`', ' '];
+        const RICH: [u8; BANDS] = [226, 148, 71, 37, 32, 246, 242, 239, 236];
+        const BASIC: [Color; BANDS] = [
+            Color::Yellow,
+            Color::Green,
             Color::Cyan,
+            Color::Blue,
+            Color::Magenta,
+            Color::Gray,
             Color::DarkGray,
+            Color::DarkGray,
+            Color::Reset,
         ];
-        let i = level.min(7);
-        if self.color {
-            ('█', Style::default().fg(COLORS[i]))
-        } else {
+        let i = level.min(BANDS - 1);
+        if !self.color {
             (CHARS[i], Style::default())
+        } else if rich_colours() {
+            (' ', Style::default().bg(Color::Indexed(RICH[i])))
+        } else {
+            (' ', Style::default().bg(BASIC[i]))
         }
     }
 }
+
+/// True when the terminal says it has 256 colours or more (`COLORTERM`, or a `TERM` such as
+/// `xterm-256color`); read once.
+fn rich_colours() -> bool {
+    static RICH: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *RICH.get_or_init(|| {
+        let var = |k: &str| std::env::var(k).unwrap_or_default();
+        matches!(var("COLORTERM").as_str(), "truecolor" | "24bit") || var("TERM").contains("256")
+    })
+}
+
+/// Bands of the likelihood surface: four likelihood-ratio regions, then bands of growing
+/// 2(ℓ̂ − ℓ) out to the rest.
+pub const BANDS: usize = 9;

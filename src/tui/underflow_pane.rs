@@ -101,10 +101,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             at(t.f64_overflow_at)
         )),
         Line::from(format!(
-            "f32 product: 0 {}, ∞ {}; log-sum ℓ = {:.6e}",
+            "f32 product: 0 {}, ∞ {}; log-sum ℓ = {}",
             at(t.f32_zero_at),
             at(t.f32_overflow_at),
-            t.log_likelihood
+            crate::format::readable(t.log_likelihood)
         )),
     ];
     frame.render_widget(Paragraph::new(lines), text_area);

@@ -140,6 +140,20 @@ pub fn labels(lo: f64, hi: f64) -> Vec<Span<'static>> {
     [lo, 0.5 * (lo + hi), hi].iter().map(|v| Span::raw(short(*v))).collect()
 }
 
+/// Bounds for an axis of counts (iterations) from 0: the largest count, at least 1, rounded
+/// up to an even number so the middle label is whole too.
+#[must_use]
+pub fn count_bounds(points: &[(f64, f64)]) -> (f64, f64) {
+    let last = points.iter().map(|p| p.0).filter(|x| x.is_finite()).fold(1.0, f64::max);
+    (0.0, 2.0 * (last / 2.0).ceil())
+}
+
+/// Whole-number labels at both ends and the middle of an axis of counts.
+#[must_use]
+pub fn count_labels(lo: f64, hi: f64) -> Vec<Span<'static>> {
+    [lo, 0.5 * (lo + hi), hi].iter().map(|v| Span::raw(format!("{}", v.round() as i64))).collect()
+}
+
 /// A range padded by 5 % (and widened when empty), for chart bounds.
 #[must_use]
 pub fn padded(points: &[&[(f64, f64)]], axis_y: bool) -> (f64, f64) {

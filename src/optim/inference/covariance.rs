@@ -186,6 +186,20 @@ fn invert(info: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, (Vec<f64>, f64)> {
         .collect();
     let scaled: Vec<Vec<f64>> =
         (0..n).map(|i| (0..n).map(|j| info[i][j] * scale[i] * scale[j]).collect()).collect();
+    let unscale = |inv: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        (0..n).map(|i| (0..n).map(|j| inv[i][j] * scale[i] * scale[j]).collect()).collect()
+    };
+    // The smallest eigenvalue of a positive definite matrix is at least 1 / trace of its
+    // inverse, so a factorisation usually settles it in O(n³/3) without the eigenvalues,
+    // which cost many times more (a categorical has a thousand coordinates).
+    if info.iter().enumerate().all(|(i, r)| r[i] > 0.0)
+        && let Some(inv) = inverse_positive_definite(&scaled)
+    {
+        let trace: f64 = (0..n).map(|i| inv[i][i]).sum();
+        if trace.is_finite() && trace > 0.0 && 1.0 / trace > FLAT {
+            return Ok(unscale(&inv));
+        }
+    }
     let (values, vectors) = symmetric_eigen(&scaled);
     let flattest = |c: f64| {
         let v: Vec<f64> = vectors[0].iter().zip(&scale).map(|(v, s)| v * s).collect();
@@ -195,14 +209,24 @@ fn invert(info: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, (Vec<f64>, f64)> {
         return Err(flattest(values[0]));
     }
     let inv = inverse_positive_definite(&scaled).ok_or_else(|| flattest(values[0]))?;
-    Ok((0..n).map(|i| (0..n).map(|j| inv[i][j] * scale[i] * scale[j]).collect()).collect())
+    Ok(unscale(&inv))
 }
 
 /// The matrix product A B.
 fn product(a: &[Vec<f64>], b: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let cols = b.first().map_or(0, Vec::len);
+    // Row by row, so b is read along its rows: the same sums in the same order as column by
+    // column, without a cache miss per term at a thousand coordinates.
     a.iter()
-        .map(|row| (0..cols).map(|j| row.iter().zip(b).map(|(x, r)| x * r[j]).sum()).collect())
+        .map(|row| {
+            let mut out = vec![0.0; cols];
+            for (x, r) in row.iter().zip(b) {
+                for (o, y) in out.iter_mut().zip(r) {
+                    *o += x * y;
+                }
+            }
+            out
+        })
         .collect()
 }
 

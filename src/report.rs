@@ -236,9 +236,13 @@ impl InferenceReport {
         // One line per distinct reason: the fields it empties, then the parameters.
         let mut reasons: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
         for (path, why) in &self.undefined {
-            // The goodness-of-fit lines above already say why a p-value or the bootstrap is
-            // missing; a missing statistic is said below, without parameters.
-            if ["gof.p_values.", "gof.bootstrap", "gof.bins."].iter().any(|p| path.starts_with(p)) {
+            // The goodness-of-fit lines above already say why gof, a p-value or the bootstrap
+            // is missing; a missing statistic is said below, without parameters.
+            if path == "gof"
+                || ["gof.p_values.", "gof.bootstrap", "gof.bins."]
+                    .iter()
+                    .any(|p| path.starts_with(p))
+            {
                 continue;
             }
             let message = why["message"].as_str().unwrap_or_default().to_string();

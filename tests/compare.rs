@@ -320,3 +320,23 @@ fn standard_input_and_a_csv_column_are_read_as_fit_reads_them() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(":2"), "{err}");
 }
+
+#[test]
+fn a_two_category_categorical_is_not_ranked_beside_the_bernoulli() {
+    let flips = data_file(&[1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0]);
+    let report = compare(&[flips.path().to_str().expect("utf-8")]);
+    let listed: Vec<&str> = report["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .filter_map(|r| r["model"].as_str())
+        .collect();
+    assert!(listed.contains(&"bernoulli") && !listed.contains(&"categorical"), "{listed:?}");
+    let why = report["not_considered"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["model"] == "categorical")
+        .map(|e| e["why"].clone());
+    assert_eq!(why, Some(Value::from("same_model")));
+}

@@ -97,7 +97,7 @@ pub struct ModelRow {
 pub struct Excluded {
     /// The family.
     pub model: String,
-    /// `support`, `scale` or `fixed_part`.
+    /// `support`, `scale`, `fixed_part` or `same_model`.
     pub why: &'static str,
     /// The same for people.
     pub message: String,

@@ -214,6 +214,19 @@ fn candidates(
             }
         }
     }
+    // A categorical on two categories is the bernoulli under another name: ranked twice it
+    // would split the weight of one model in two.
+    let two_categories =
+        model_shape(FamilyKind::Categorical, req.given(FamilyKind::Categorical), &data.values)
+            .is_ok_and(|shape| shape.0 == Some(2));
+    if two_categories && kept.contains(&FamilyKind::Bernoulli) {
+        kept.retain(|k| *k != FamilyKind::Categorical);
+        excluded.push(Excluded {
+            model: FamilyKind::Categorical.name().into(),
+            why: "same_model",
+            message: "with k = 2 categories it is the bernoulli model, ranked as bernoulli".into(),
+        });
+    }
     // Whole numbers that some count model holds are compared as counts.
     let counts = sample.stats().whole && kept.iter().any(|k| k.is_discrete());
     let (chosen, other): (Vec<FamilyKind>, Vec<FamilyKind>) =

@@ -15,8 +15,11 @@ use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::{EXIT_BAD_INPUT, InputError};
 use crate::optim::OptimizerKind;
 use crate::optim::inference::Level;
+use crate::optim::inference::bootstrap::MAX_REPLICATES;
 use crate::report::Report;
-use crate::runner::{FitRequest, RunOverrides, fit_file, parse_named, run_scenario};
+use crate::runner::{
+    CompareRequest, FitRequest, RunOverrides, compare_file, fit_file, parse_named, run_scenario,
+};
 use crate::scenario;
 use crate::stats::family::FamilyKind;
 
@@ -33,6 +36,7 @@ use crate::stats::family::FamilyKind;
         mlex run -s gamma-newton -f json        a preset headless, as JSON\n  \
         mlex fit data.txt -m gamma              fit a gamma to one number per line\n  \
         mlex fit data.csv -m weibull -c hours   a CSV column\n  \
+        mlex compare data.txt                   every family that holds the data, by AIC\n  \
         mlex fit t.csv -m logistic --label y --features x1,x2\n  \
                                                 a classifier on a labelled table\n  \
         mlex classify --truth xor -m mlp        a classifier on points from a known truth\n  \
@@ -126,6 +130,9 @@ pub struct FitArgs {
     /// Include every step in the JSON.
     #[arg(long)]
     pub trajectory: bool,
+    /// Seed of the goodness-of-fit bootstrap's generators (default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Standard errors, intervals and criteria.
     #[command(flatten)]
     pub inference: InferenceArgs,
@@ -140,18 +147,77 @@ pub struct FitArgs {
     pub network: NetworkArgs,
 }
 
+/// The arguments of `mlex compare`: the data flags of `mlex fit`, and the models.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Data file: one number per line, or CSV with a header; - reads standard input (or
+    /// give it with --data).
+    #[arg(value_name = "FILE", required_unless_present = "data", conflicts_with = "data")]
+    pub file: Option<PathBuf>,
+    /// Data file (the same as the positional FILE).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The families to compare, comma separated (default: every family whose support holds
+    /// the data; whole numbers are compared as counts).
+    #[arg(short, long, value_delimiter = ',', long_help = models_help())]
+    pub models: Option<Vec<String>>,
+    /// CSV column by name or 1-based index.
+    #[arg(short, long)]
+    pub column: Option<String>,
+    /// CSV delimiter: , ; | tab space, or another character (default: told from the header).
+    #[arg(short, long, value_parser = Delimiter::parse)]
+    pub delimiter: Option<Delimiter>,
+    /// A missing value (empty, NA, NaN, null, …): refuse the file, or leave its row out.
+    #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+    pub missing: MissingArg,
+    /// Binomial: the fixed number of trials n (without it binomial is not fitted).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Categorical: the number of categories k (default: largest value + 1).
+    #[arg(long)]
+    pub categories: Option<usize>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+}
+
+/// Output formats of `mlex compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// The ranking, reasons and tests for people.
+    Table,
+    /// One JSON object.
+    Json,
+}
+
 /// The flags of the inference object, shared by `run` and `fit`.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct InferenceArgs {
     /// Confidence level of the Wald and profile intervals, strictly between 0 and 1.
     #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub level: f64,
-    /// Leave out the inference object (standard errors, intervals, AIC/BIC).
-    #[arg(long, conflicts_with = "level")]
+    /// Leave out the inference object (standard errors, intervals, AIC/BIC, goodness of fit).
+    #[arg(long, conflicts_with_all = ["level", "bootstrap"])]
     pub no_inference: bool,
+    /// Goodness-of-fit p-values by a parametric bootstrap of B refitted replicates, seeded
+    /// from the run's seed (fit: --seed); 0 gives the statistics alone.
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub bootstrap: usize,
 }
 
 impl InferenceArgs {
+    /// The checked number of bootstrap replicates.
+    fn bootstrap(self) -> Result<usize, InputError> {
+        if self.bootstrap > MAX_REPLICATES {
+            return Err(InputError::new(format!(
+                "at most {MAX_REPLICATES} replicates, got {}",
+                self.bootstrap
+            ))
+            .field("--bootstrap"));
+        }
+        Ok(self.bootstrap)
+    }
+
     /// The checked level, or None without inference.
     fn level(self) -> Result<Option<Level>, InputError> {
         if self.no_inference {
@@ -198,6 +264,8 @@ pub enum Command {
     },
     /// Fit a model to your own numbers (or a classifier to a labelled table).
     Fit(FitArgs),
+    /// Fit every family (or --models) to your numbers and rank them by AIC.
+    Compare(CompareArgs),
     /// Fit a classifier to labelled points drawn from a known truth: the loss, its
     /// irreducible part and the gap.
     Classify(ClassifyArgs),
@@ -261,6 +329,15 @@ fn optimizer_help() -> String {
     format!("Optimiser: one of {} (default newton).", OptimizerKind::all_names())
 }
 
+/// The families, for `--models`' long help.
+fn models_help() -> String {
+    format!(
+        "The families to compare, comma separated (default: every family whose support holds \
+         the data; whole numbers are compared as counts): any of {}.",
+        FamilyKind::all_names()
+    )
+}
+
 /// "unknown WHAT 'given' (did you mean 'x'?) (choose one of …)" for `flag`, suggesting the
 /// name nearest `given` when one is near.
 fn unknown(what: &str, given: &str, names: &[&str], flag: &str) -> InputError {
@@ -307,13 +384,16 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
             seed,
         )?),
         Command::Run { scenario, steps, seed, format, trajectory, inference } => {
+            let bootstrap = inference.bootstrap()?;
             let inference = inference.level()?;
             let s = scenario::load(&scenario_arg(scenario, "--scenario")?)?;
-            let report = run_scenario(&s, RunOverrides { seed, steps, trajectory, inference })?;
+            let overrides = RunOverrides { seed, steps, trajectory, inference, bootstrap };
+            let report = run_scenario(&s, overrides)?;
             print(&report, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Fit(args) => fit(args),
+        Command::Compare(args) => compare(args),
         Command::Classify(args) => classify::classify(args),
         Command::Completions { shell } => {
             let mut out_buf = Vec::new();
@@ -425,9 +505,52 @@ fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
         categories: args.categories,
         trajectory: args.trajectory,
         inference: args.inference.level()?,
+        bootstrap: args.inference.bootstrap()?,
+        seed: args.seed.unwrap_or(0),
     };
 
     print(&fit_file(&req)?, args.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mlex compare`: checks the model names, reads the data, fits each and prints the ranking.
+fn compare(args: CompareArgs) -> Result<ExitCode, Failure> {
+    let models = args
+        .models
+        .map(|names| {
+            let mut kinds: Vec<FamilyKind> = Vec::new();
+            for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                let kind = FamilyKind::from_name(name).ok_or_else(|| {
+                    unknown("family", name, &FamilyKind::ALL.map(FamilyKind::name), "--models")
+                })?;
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            if kinds.is_empty() {
+                return Err(InputError::new("name at least one family").field("--models"));
+            }
+            Ok(kinds)
+        })
+        .transpose()?;
+    // clap requires one of the two.
+    let data = args.file.or(args.data).unwrap_or_default();
+    let req = CompareRequest {
+        data,
+        read: ReadOptions {
+            column: args.column,
+            delimiter: args.delimiter,
+            missing: args.missing.into(),
+        },
+        models,
+        trials: args.trials,
+        categories: args.categories,
+    };
+    let report = compare_file(&req)?;
+    match args.format {
+        CompareFormat::Table => out(&report.to_table())?,
+        CompareFormat::Json => out(&format!("{}\n", report.to_json()))?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,6 +14,8 @@ use crate::optim::fit::{Event, Record, StopReason};
 use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition};
 use crate::stats::underflow::UnderflowTrace;
 
+pub mod compare;
+
 /// The version of the JSON layout. 2: `schema_version` itself, `stop_reason`'s verified
 /// reasons (`saddle`, `flat`, …), `truth.infinite`. 3: `inference`,
 /// `timing.inference_seconds`.
@@ -119,6 +121,9 @@ pub struct Timing {
     /// The inference object (absent with `--no-inference`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inference_seconds: Option<f64>,
+    /// The goodness of fit and its bootstrap, part of `inference_seconds`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gof_seconds: Option<f64>,
 }
 
 /// How sure the fit is: `inference` in JSON. Every null has its reason in `undefined`,
@@ -151,11 +156,16 @@ pub struct InferenceReport {
     pub aicc: Option<f64>,
     /// k ln m − 2ℓ̂.
     pub bic: Option<f64>,
+    /// Goodness of fit: the statistics, their bootstrap p-values, χ²'s bins.
+    pub gof: Value,
     /// Why each null is null: path → `why` (a name) and `message`.
     pub undefined: Map<String, Value>,
     /// One line per parameter, for the table.
     #[serde(skip)]
     pub summary: Vec<SummaryRow>,
+    /// The goodness of fit in words, for the table.
+    #[serde(skip)]
+    pub gof_lines: Vec<String>,
 }
 
 /// One parameter of the table's summary.
@@ -220,13 +230,27 @@ impl InferenceReport {
             cell(self.bic),
             self.estimated_parameters
         );
+        for line in &self.gof_lines {
+            let _ = writeln!(out, "  {line}");
+        }
         // One line per distinct reason: the fields it empties, then the parameters.
         let mut reasons: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
         for (path, why) in &self.undefined {
+            // The goodness-of-fit lines above already say why gof, a p-value or the bootstrap
+            // is missing; a missing statistic is said below, without parameters.
+            if path == "gof"
+                || ["gof.p_values.", "gof.bootstrap", "gof.bins."]
+                    .iter()
+                    .any(|p| path.starts_with(p))
+            {
+                continue;
+            }
             let message = why["message"].as_str().unwrap_or_default().to_string();
+            let gof = path.starts_with("gof");
             let mut parts = path.splitn(3, '.');
             let field = parts.next().unwrap_or_default();
             let at = match (parts.next(), parts.next()) {
+                _ if gof => None,
                 (Some(p), Some(side)) => Some(format!("{p} {side}")),
                 (Some(p), None) => Some(p.to_string()),
                 _ => None,

@@ -8,7 +8,8 @@ use crate::data::{DataFile, ReadOptions, read_data};
 use crate::error::InputError;
 use crate::format::exact as short;
 use crate::optim::fit::{Fit, StopReason, Stopping};
-use crate::optim::inference::Level;
+use crate::optim::inference::bootstrap::{Bootstrap, goodness_of_fit};
+use crate::optim::inference::{Fitted as InferenceFit, Level};
 use crate::optim::{OptimizerKind, Settings};
 use crate::report::{
     BoundaryReport, DataReport, InfiniteReport, Report, Timing, TrajectoryRow, TruthReport,
@@ -23,8 +24,10 @@ use crate::stats::underflow::first_hits;
 use crate::words;
 
 pub mod classify;
+mod compare;
 mod finite;
 mod inference;
+pub use compare::{CompareRequest, compare_file};
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
 use inference::inference_report;
 
@@ -55,6 +58,10 @@ pub struct FitRequest {
     pub trajectory: bool,
     /// The level of the report's `inference` object; None leaves it out.
     pub inference: Option<Level>,
+    /// Bootstrap replicates for the goodness-of-fit p-values (0: none).
+    pub bootstrap: usize,
+    /// The seed of the bootstrap's generators.
+    pub seed: u64,
 }
 
 /// Checks every value against the model's support, naming the line of the first outsider.
@@ -269,6 +276,25 @@ fn add_inference(
     rep.timing.inference_seconds = Some(clock.elapsed().as_secs_f64());
 }
 
+/// Adds the goodness of fit of a family to a report's inference object (bootstrapped as
+/// `bootstrap` asks), timed, its time counted in `inference_seconds` too.
+fn add_gof(
+    rep: &mut Report,
+    model: &Objective,
+    fitted: &Fitted,
+    reason: StopReason,
+    bootstrap: Bootstrap,
+) {
+    let Some(inference) = rep.inference.as_mut() else { return };
+    let clock = Instant::now();
+    let point = InferenceFit { point: fitted.fit.current(), reason, kinked: fitted.fit.kinked() };
+    let gof = goodness_of_fit(model.family, model.sample, &point, bootstrap);
+    inference::add_gof(inference, &gof);
+    let seconds = clock.elapsed().as_secs_f64();
+    rep.timing.gof_seconds = Some(seconds);
+    rep.timing.inference_seconds = rep.timing.inference_seconds.map(|s| s + seconds);
+}
+
 /// The boundary section of a report, when the fit stopped there.
 fn boundary_report(family: &dyn Family, fit: &Fit, reason: StopReason) -> Option<BoundaryReport> {
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
@@ -341,10 +367,13 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
         prepare_seconds: prep_seconds,
         fit_seconds: 0.0,
         inference_seconds: None,
+        gof_seconds: None,
     };
     let mut rep = report(family.as_ref(), &sample, &fitted, reason, timing, req.trajectory);
     let objective = Objective { family: family.as_ref(), sample: &sample };
+    let bootstrap = Bootstrap { replicates: req.bootstrap, seed: req.seed };
     add_inference(&mut rep, &objective, &fitted, reason, req.inference);
+    add_gof(&mut rep, &objective, &fitted, reason, bootstrap);
     if let Some(what) = first_non_finite(&rep) {
         return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
     }
@@ -368,6 +397,9 @@ pub struct RunOverrides {
     pub trajectory: bool,
     /// The level of the report's `inference` object; None leaves it out.
     pub inference: Option<Level>,
+    /// Bootstrap replicates for the goodness-of-fit p-values (0: none), seeded from the
+    /// run's seed.
+    pub bootstrap: usize,
 }
 
 /// A scenario's data, model and start, ready to fit: what `run` and the TUI share.
@@ -474,10 +506,13 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
         prepare_seconds: prepared.prep_seconds,
         fit_seconds: 0.0,
         inference_seconds: None,
+        gof_seconds: None,
     };
     let mut rep = report(model, &prepared.sample, &fitted, reason, timing, overrides.trajectory);
     let objective = Objective { family: model, sample: &prepared.sample };
+    let bootstrap = Bootstrap { replicates: overrides.bootstrap, seed };
     add_inference(&mut rep, &objective, &fitted, reason, overrides.inference);
+    add_gof(&mut rep, &objective, &fitted, reason, bootstrap);
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);

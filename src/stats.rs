@@ -3,6 +3,7 @@
 
 pub mod classify;
 pub mod family;
+pub mod goodness;
 pub mod information;
 pub mod model;
 pub mod objective;

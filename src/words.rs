@@ -10,7 +10,9 @@ use crate::format::{exact, fixed};
 use crate::optim::Refusal;
 use crate::optim::fit::StopReason;
 use crate::optim::inference::Undefined;
+use crate::optim::inference::bootstrap::GofUndefined;
 use crate::stats::family::{Degenerate, Domain, FamilyKind, Fault, Limit, ParamError};
+use crate::stats::goodness::{MIN_EXPECTED, NoChiSquared, NoStatistic};
 use crate::stats::information::Infinite;
 
 /// Why a stop is, or is not, convergence.
@@ -304,5 +306,55 @@ pub fn undefined(why: &Undefined, names: &[String]) -> String {
             exact(*value),
             fixed(*gain, 6)
         ),
+    }
+}
+
+/// The JSON name of why a goodness-of-fit quantity has no value.
+#[must_use]
+pub fn gof_undefined_name(why: &GofUndefined) -> &'static str {
+    match why {
+        GofUndefined::Fit(inner) => undefined_name(inner),
+        GofUndefined::Edf(NoStatistic::NoCdf) => "no_cdf",
+        GofUndefined::Edf(NoStatistic::Infinite { .. }) => "infinite",
+        GofUndefined::ChiSquared(NoChiSquared::NotDiscrete) => "not_discrete",
+        GofUndefined::ChiSquared(NoChiSquared::OneBin) => "one_bin",
+        GofUndefined::NoDegreesOfFreedom { .. } => "no_degrees_of_freedom",
+        GofUndefined::NoBootstrap => "no_bootstrap",
+        GofUndefined::AllFailed { .. } => "bootstrap_failed",
+    }
+}
+
+/// Why a goodness-of-fit quantity has no value, in words.
+#[must_use]
+pub fn gof_undefined(why: &GofUndefined, names: &[String]) -> String {
+    match why {
+        GofUndefined::Fit(inner) => undefined(inner, names),
+        GofUndefined::Edf(NoStatistic::NoCdf) => {
+            "the model has no distribution function to compare the data with".into()
+        }
+        GofUndefined::Edf(NoStatistic::Infinite { value }) => format!(
+            "the value {} lies where the model's F or 1 − F is 0 in f64, so ln F or ln(1 − F) \
+             is −∞ and the Anderson–Darling statistic is infinite: the model puts no mass there",
+            exact(*value)
+        ),
+        GofUndefined::ChiSquared(NoChiSquared::NotDiscrete) => {
+            "a continuous model has the EDF statistics, not χ²".into()
+        }
+        GofUndefined::ChiSquared(NoChiSquared::OneBin) => format!(
+            "the expected counts reach {} only all together: one bin, nothing to compare \
+             (more data are needed)",
+            exact(MIN_EXPECTED)
+        ),
+        GofUndefined::NoDegreesOfFreedom { bins, parameters } => format!(
+            "{bins} bins less 1 less {parameters} estimated parameters leaves no degree of \
+             freedom for the textbook χ² reference (the bootstrap p-value needs none)"
+        ),
+        GofUndefined::NoBootstrap => "p-values need a parametric bootstrap (--bootstrap B): \
+             θ was estimated from the same data, so the textbook tables of these statistics \
+             do not apply"
+            .into(),
+        GofUndefined::AllFailed { replicates } => {
+            format!("none of the {replicates} bootstrap refits reached a maximum")
+        }
     }
 }

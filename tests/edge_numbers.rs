@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use mlex::runner::{FitRequest, fit_file};
 use serde_json::Value;
 
-/// JSON fields that are null by design: "never happened" and "no closed form".
+/// JSON fields that are null by design: "never happened", "no closed form" and "not CSV".
 fn may_be_null(path: &str) -> bool {
     (path.starts_with("underflow.") && path.ends_with("_at"))
         || path == "closed_form_mle"

@@ -12,6 +12,8 @@
 //! maximises ℓ over the other coordinates with Newton's method and the same stopping rules
 //! (see [`profile`]).
 
+pub mod bootstrap;
+pub mod comparison;
 mod covariance;
 mod criteria;
 mod pinned;

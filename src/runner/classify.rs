@@ -220,7 +220,13 @@ fn fit_report(
         truth: None,
         data: None,
         inference,
-        timing: Timing { read_seconds, prepare_seconds, fit_seconds, inference_seconds },
+        timing: Timing {
+            read_seconds,
+            prepare_seconds,
+            fit_seconds,
+            inference_seconds,
+            gof_seconds: None,
+        },
     };
     if !(cur.log_likelihood.is_finite() && cur.gradient_norm.is_finite()) {
         return Err(InputError::new(format!(

@@ -263,6 +263,23 @@ impl Degenerate {
     }
 }
 
+/// A continuous distribution function at one x: both tails, each to its own precision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cdf {
+    /// F(x) = P(X ≤ x).
+    pub lower: f64,
+    /// 1 − F(x) = P(X > x).
+    pub upper: f64,
+}
+
+impl Cdf {
+    /// The tails of a distribution whose F and 1 − F are given.
+    #[must_use]
+    pub const fn new(lower: f64, upper: f64) -> Self {
+        Self { lower, upper }
+    }
+}
+
 /// Where a parameter goes when θ runs to the boundary of the parameter space.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limit {
@@ -449,6 +466,20 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
     /// would round away everything below 1e-16).
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         self.quantile(nat, 1.0 - v)
+    }
+
+    /// For continuous families: F(x) and 1 − F(x), each accurate in its own tail (the upper
+    /// computed directly, not as 1 − F, so ln(1 − F) keeps its digits where goodness-of-fit
+    /// statistics weigh the tails); None for discrete families.
+    fn cdf(&self, _nat: &[f64], _x: f64) -> Option<Cdf> {
+        None
+    }
+
+    /// For a discrete family with a closed distribution function (poisson, geometric,
+    /// binomial): P(X ≤ k) and P(X > k), each to its own precision; None elsewhere. χ² bins
+    /// a wide support from it a bin at a time instead of value by value.
+    fn discrete_cdf(&self, _nat: &[f64], _k: u64) -> Option<Cdf> {
+        None
     }
 
     /// For discrete families: (x, p(x)) over the support, truncated where the remaining

@@ -94,9 +94,25 @@ enum At {
 /// A point of the profile the search has been to.
 #[derive(Clone)]
 struct Known {
+    /// The pinned coordinate's value.
     free: f64,
     log_likelihood: f64,
     natural: Vec<f64>,
+    /// The whole free vector there: the others where they maximise ℓ.
+    full: Vec<f64>,
+}
+
+/// The free vector at `v` on the line through `a` and `b` (the pinned coordinate's values
+/// `a.free` and `b.free`): where the others' maximum lies if the profile's path is straight,
+/// which it nearly is over an interval's width, so the fit there starts a Newton step or
+/// less from its end. None where the line is not defined.
+fn along(a: &Known, b: &Known, v: f64) -> Option<Vec<f64>> {
+    let span = b.free - a.free;
+    if span == 0.0 || !span.is_finite() || b.full.len() != a.full.len() {
+        return None;
+    }
+    let t = (v - a.free) / span;
+    Some(a.full.iter().zip(&b.full).map(|(x, y)| x + t * (y - x)).collect())
 }
 
 /// The profile of natural parameter `natural`, whose only free coordinate is `coordinate`.
@@ -111,8 +127,28 @@ struct Profile<'a> {
 }
 
 impl Profile<'_> {
-    /// ℓ_p at free value `value` of the pinned coordinate, the others started at `from`.
-    fn at(&self, value: f64, from: &[f64]) -> At {
+    /// √q, where the signed root reaches the cutoff.
+    fn z(&self) -> f64 {
+        (2.0 * (self.point.log_likelihood - self.target)).sqrt()
+    }
+
+    /// The signed root's size r = √(2(ℓ̂ − ℓ_p)) at a known point. It is nearly linear in the
+    /// pinned coordinate where ℓ_p is far from quadratic (exactly so when some
+    /// reparametrisation makes ℓ_p quadratic), so the search aims and interpolates on r, not
+    /// on ℓ_p, whose curvature makes a secant undershoot.
+    fn root(&self, k: &Known) -> f64 {
+        let gap = self.point.log_likelihood - k.log_likelihood;
+        if gap.is_nan() { f64::INFINITY } else { (2.0 * gap.max(0.0)).sqrt() }
+    }
+
+    fn known(&self, free: f64, log_likelihood: f64, natural: Vec<f64>) -> Known {
+        let full = self.model.to_free(&natural);
+        Known { free, log_likelihood, natural, full }
+    }
+
+    /// ℓ_p at free value `value` of the pinned coordinate, the others started at the first
+    /// of `guesses` (whole free vectors) that the family admits with a finite ℓ and gradient.
+    fn at(&self, value: f64, guesses: &[&[f64]]) -> At {
         let model = self.model;
         if model.dim() == 1 {
             let e = model.eval(&[value]);
@@ -122,15 +158,23 @@ impl Profile<'_> {
                 At::Outside
             };
         }
-        let pinned = Pinned { model, coordinate: self.coordinate, value };
-        let mut start = model.to_free(from);
-        start[self.coordinate] = value;
-        let start = model.to_natural(&start);
-        if !value.is_finite() || !model.admits(&start) || !pinned.eval_natural(&start).is_finite() {
+        if !value.is_finite() {
             return At::Outside;
         }
+        let pinned = Pinned { model, coordinate: self.coordinate, value };
         let settings = Settings { kind: OptimizerKind::Newton, ..Settings::default() };
-        let mut fit = Fit::new(&pinned, &start, settings);
+        // The fit's own first evaluation tells whether a start is usable: no separate pass.
+        let started = guesses.iter().find_map(|guess| {
+            let mut start = guess.to_vec();
+            start[self.coordinate] = value;
+            let start = model.to_natural(&start);
+            if !model.admits(&start) {
+                return None;
+            }
+            let fit = Fit::new(&pinned, &start, settings);
+            fit.current().is_finite().then_some(fit)
+        });
+        let Some(mut fit) = started else { return At::Outside };
         let mut reason = fit.run(&pinned, &STOPPING);
         for tolerance in PERSIST {
             if !matches!(reason, StopReason::Flat | StopReason::StepTooSmall) {
@@ -178,14 +222,17 @@ impl Profile<'_> {
             free: centre,
             log_likelihood: self.point.log_likelihood,
             natural: self.point.natural.clone(),
+            full: self.point.free.clone(),
         };
+        let mut previous = inside.clone();
         let mut h = step;
         let mut levelling = 0;
         for _ in 0..MAX_EXPANSIONS {
             let v = centre + sign * h;
-            match self.at(v, &inside.natural) {
+            let guess = along(&previous, &inside, v).unwrap_or_else(|| inside.full.clone());
+            match self.at(v, &[&guess, &inside.full]) {
                 At::Value(ll, natural) => {
-                    let here = Known { free: v, log_likelihood: ll, natural };
+                    let here = self.known(v, ll, natural);
                     self.check_higher(&here)?;
                     if ll < self.target {
                         return self.refine(inside, here);
@@ -194,11 +241,16 @@ impl Profile<'_> {
                     // is levelling off above the cutoff as the coordinate runs away.
                     let drop = inside.log_likelihood - ll;
                     levelling = if drop <= 1e-9 * (ll - self.target) { levelling + 1 } else { 0 };
-                    inside = here;
+                    previous = std::mem::replace(&mut inside, here);
                     if levelling >= 2 {
                         return Err(self.open_at_limit(&inside, sign));
                     }
-                    h *= 2.0;
+                    // r grows about linearly from 0 at θ̂: aim 5 % past where it reaches
+                    // √q, so the next point usually brackets the end closely; at most 8
+                    // times as far, so a profile levelling off is still walked out.
+                    let r = self.root(&inside);
+                    let grow = if r > 0.0 { 1.05 * self.z() / r } else { 8.0 };
+                    h *= grow.clamp(1.05, 8.0);
                 }
                 At::Outside => return self.towards_edge(inside, v),
                 At::Failed(reason, value) => return Err(self.failed(reason, value)),
@@ -227,9 +279,9 @@ impl Profile<'_> {
             if v == inside.free || v == outside {
                 break;
             }
-            match self.at(v, &inside.natural) {
+            match self.at(v, &[&inside.full]) {
                 At::Value(ll, natural) => {
-                    let here = Known { free: v, log_likelihood: ll, natural };
+                    let here = self.known(v, ll, natural);
                     self.check_higher(&here)?;
                     if ll < self.target {
                         return self.refine(inside, here);
@@ -248,9 +300,11 @@ impl Profile<'_> {
     }
 
     /// The crossing of the cutoff between `a` (above) and `b` (below), by Illinois regula
-    /// falsi in the free coordinate.
+    /// falsi on the signed root r − √q in the free coordinate, each fit started on the line
+    /// between the bracket's ends.
     fn refine(&self, mut a: Known, mut b: Known) -> Side {
-        let f = |k: &Known| k.log_likelihood - self.target;
+        let z = self.z();
+        let f = |k: &Known| self.root(k) - z;
         let (mut fa, mut fb) = (f(&a), f(&b));
         let centre = self.point.free[self.coordinate];
         let mut kept = 0_i32;
@@ -263,14 +317,16 @@ impl Profile<'_> {
             if (b.free - a.free).abs() <= 1e-9 * (c - centre).abs() || !between(c) {
                 break;
             }
-            match self.at(c, &a.natural) {
+            let guess = along(&a, &b, c).unwrap_or_else(|| a.full.clone());
+            match self.at(c, &[&guess, &a.full]) {
                 At::Value(ll, natural) => {
-                    let here = Known { free: c, log_likelihood: ll, natural };
+                    let here = self.known(c, ll, natural);
                     self.check_higher(&here)?;
                     let fc = f(&here);
-                    if fc >= 0.0 {
+                    let inside = ll >= self.target;
+                    if inside {
                         a = here;
-                        fa = fc;
+                        fa = fc.min(0.0);
                         // Illinois: the end that stays has its value halved, so the
                         // secant does not creep towards the root from one side only.
                         kept = kept.max(0) + 1;
@@ -279,19 +335,27 @@ impl Profile<'_> {
                         }
                     } else {
                         b = here;
-                        fb = fc;
+                        fb = fc.max(0.0);
                         kept = kept.min(0) - 1;
                         if kept <= -2 {
                             fa *= 0.5;
                         }
                     }
-                    if fc == 0.0 {
+                    // r is within 1e-10 √q of the cutoff: the end is known to about 1e-10 of
+                    // the half-width, as r grows by √q over it.
+                    if fc.abs() <= 1e-10 * z {
                         break;
                     }
                 }
                 At::Outside => {
-                    b = Known { free: c, log_likelihood: f64::NEG_INFINITY, natural: b.natural };
-                    fb = f64::NEG_INFINITY;
+                    let full = a.full.clone();
+                    b = Known {
+                        free: c,
+                        log_likelihood: f64::NEG_INFINITY,
+                        natural: b.natural,
+                        full,
+                    };
+                    fb = f64::INFINITY;
                 }
                 At::Failed(reason, value) => return Err(self.failed(reason, value)),
             }

@@ -7,7 +7,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::digamma;
 
-use crate::stats::family::{CHECKED, Family, Set, polish_tail};
+use crate::stats::family::{Cdf, CHECKED, Family, Set, polish_tail};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -80,6 +80,19 @@ impl Family for Beta {
         let (a, b) = (nat[0], nat[1]);
         let s = a + b;
         (a / s, a * b / (s * s * (s + 1.0)))
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        // One incomplete beta function per point, for the tail on x's side of the mean; the
+        // other tail is 1 minus it, with no digits lost.
+        let d = dist(nat);
+        Some(if x <= nat[0] / (nat[0] + nat[1]) {
+            let lower = d.cdf(x);
+            Cdf::new(lower, 1.0 - lower)
+        } else {
+            let upper = d.sf(x);
+            Cdf::new(1.0 - upper, upper)
+        })
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

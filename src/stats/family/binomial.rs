@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_binomial;
 
-use crate::stats::family::{CHECKED, Degenerate, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
+use crate::stats::family::{Cdf, CHECKED, Degenerate, Declare, Domain, Family, FixedPart, FromData, InTruth, Last, ParamSpec, Set, Shape, Support, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -113,6 +113,12 @@ impl Family for Binomial {
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         let n = self.trials as f64;
         (n * nat[0], n * nat[0] * (1.0 - nat[0]))
+    }
+
+    fn discrete_cdf(&self, nat: &[f64], k: u64) -> Option<Cdf> {
+        use statrs::distribution::DiscreteCDF as _;
+        let d = self.dist(nat);
+        Some(Cdf::new(d.cdf(k), d.sf(k)))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

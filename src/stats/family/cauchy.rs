@@ -3,7 +3,7 @@
 
 use rand_distr::Distribution as _;
 
-use crate::stats::family::{CHECKED, Degenerate, collapsed_scale, Family, Set};
+use crate::stats::family::{Cdf, CHECKED, Degenerate, collapsed_scale, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::{Sample, majority};
@@ -100,6 +100,14 @@ impl Family for Cauchy {
 
     fn mean_variance(&self, _nat: &[f64]) -> (f64, f64) {
         (f64::NAN, f64::NAN)
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        // F = atan2(1, −z)/π, which is 1/(π|z|) far out on the left without the cancellation
+        // of ½ + atan(z)/π; the upper tail is the mirror image.
+        let z = (x - nat[0]) / nat[1];
+        let pi = std::f64::consts::PI;
+        Some(Cdf::new(1f64.atan2(-z) / pi, 1f64.atan2(z) / pi))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -3,7 +3,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
-use crate::stats::family::{CHECKED, Degenerate, Family, Set};
+use crate::stats::family::{Cdf, CHECKED, Degenerate, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -60,6 +60,11 @@ impl Family for Exponential {
 
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         (1.0 / nat[0], 1.0 / (nat[0] * nat[0]))
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        let t = nat[0] * x.max(0.0);
+        Some(Cdf::new(-(-t).exp_m1(), (-t).exp()))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

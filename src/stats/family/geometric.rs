@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 
-use crate::stats::family::{CHECKED, Degenerate, Family, Last, Set, pmf_walk};
+use crate::stats::family::{Cdf, CHECKED, Degenerate, Family, Last, Set, pmf_walk};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -81,6 +81,12 @@ impl Family for Geometric {
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         let p = nat[0];
         (1.0 / p, (1.0 - p) / (p * p))
+    }
+
+    fn discrete_cdf(&self, nat: &[f64], k: u64) -> Option<Cdf> {
+        use statrs::distribution::DiscreteCDF as _;
+        let d = dist(nat);
+        Some(Cdf::new(d.cdf(k), d.sf(k)))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

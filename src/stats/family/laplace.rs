@@ -4,7 +4,7 @@
 
 use rand_distr::Distribution as _;
 
-use crate::stats::family::{Family, Set};
+use crate::stats::family::{Cdf, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -94,6 +94,14 @@ impl Family for Laplace {
 
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         if v < 0.5 { nat[0] - nat[1] * (2.0 * v).ln() } else { self.quantile(nat, 1.0 - v) }
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        // The tail on x's side is ½ e^(−|x − loc|/scale); the other is 1 minus it, where no
+        // digits are lost (it is at least ½).
+        let z = (x - nat[0]) / nat[1];
+        let near = 0.5 * (-z.abs()).exp();
+        Some(if z < 0.0 { Cdf::new(near, 1.0 - near) } else { Cdf::new(1.0 - near, near) })
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

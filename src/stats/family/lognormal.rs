@@ -5,7 +5,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 
 use super::normal::{HALF_LN_2PI, normal_ll_from_moments};
-use crate::stats::family::{CHECKED, Family, Set};
+use crate::stats::family::{Cdf, CHECKED, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -61,6 +61,15 @@ impl Family for LogNormal {
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         let s2 = nat[1] * nat[1];
         ((nat[0] + s2 / 2.0).exp(), s2.exp_m1() * (2.0 * nat[0] + s2).exp())
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        use statrs::distribution::ContinuousCDF as _;
+        if x <= 0.0 {
+            return Some(Cdf::new(0.0, 1.0));
+        }
+        let d = statrs::distribution::Normal::new(nat[0], nat[1]).expect(CHECKED);
+        Some(Cdf::new(d.cdf(x.ln()), d.sf(x.ln())))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
-use crate::stats::family::{CHECKED, Family, Set};
+use crate::stats::family::{Cdf, CHECKED, Family, Set};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 
@@ -79,6 +79,11 @@ impl Family for Normal {
 
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         (nat[0], nat[1] * nat[1])
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        let d = dist(nat);
+        Some(Cdf::new(d.cdf(x), d.sf(x)))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -8,7 +8,7 @@ use statrs::distribution::Continuous as _;
 use statrs::distribution::ContinuousCDF as _;
 
 use super::normal::HALF_LN_2PI;
-use crate::stats::family::{CHECKED, collapsed_scale, Degenerate, Family, Set, logistic};
+use crate::stats::family::{Cdf, CHECKED, collapsed_scale, Degenerate, Family, Set, logistic};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -148,6 +148,14 @@ impl Family for NormalMixture {
         let second = w * (nat[2] * nat[2] + nat[1] * nat[1])
             + (1.0 - w) * (nat[4] * nat[4] + nat[3] * nat[3]);
         (mean, second - mean * mean)
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        let (c1, c2, w) = (normal(nat[1], nat[2]), normal(nat[3], nat[4]), nat[0]);
+        Some(Cdf::new(
+            w * c1.cdf(x) + (1.0 - w) * c2.cdf(x),
+            w * c1.sf(x) + (1.0 - w) * c2.sf(x),
+        ))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -4,7 +4,7 @@ use rand_distr::Distribution as _;
 use statrs::distribution::Discrete as _;
 use statrs::function::factorial::ln_factorial;
 
-use crate::stats::family::{CHECKED, Degenerate, Family, Last, Set, pmf_walk, table_entropy};
+use crate::stats::family::{Cdf, CHECKED, Degenerate, Family, Last, Set, pmf_walk, table_entropy};
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
 use crate::stats::sums::sum;
@@ -87,6 +87,12 @@ impl Family for Poisson {
 
     fn mean_variance(&self, nat: &[f64]) -> (f64, f64) {
         (nat[0], nat[0])
+    }
+
+    fn discrete_cdf(&self, nat: &[f64], k: u64) -> Option<Cdf> {
+        use statrs::distribution::DiscreteCDF as _;
+        let d = dist(nat);
+        Some(Cdf::new(d.cdf(k), d.sf(k)))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

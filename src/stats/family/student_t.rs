@@ -13,7 +13,7 @@ use statrs::distribution::ContinuousCDF as _;
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::stats::family::{CHECKED, collapsed_scale, Family, Set, polish_tail};
+use crate::stats::family::{Cdf, CHECKED, collapsed_scale, Family, Set, polish_tail};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::{Sample, quantile_select};
@@ -169,6 +169,21 @@ impl Family for StudentT {
             f64::NAN
         };
         (mean, var)
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        use statrs::function::beta::beta_reg;
+        // The mass beyond |k| is ½ I_{df/(df+k²)}(df/2, ½) (statrs' formula), but near the
+        // centre df/(df + k²) rounds to 1 and F(loc ± 1e-9) comes out ½ exactly; there the
+        // central mass ½ I_{k²/(df+k²)}(½, df/2) keeps the digits instead.
+        let (df, k) = (nat[0], (x - nat[1]) / nat[2]);
+        let k2 = k * k;
+        let far = if k2 >= df {
+            0.5 * beta_reg(0.5 * df, 0.5, df / (df + k2))
+        } else {
+            0.5 - 0.5 * beta_reg(0.5, 0.5 * df, k2 / (df + k2))
+        };
+        Some(if k <= 0.0 { Cdf::new(far, 1.0 - far) } else { Cdf::new(1.0 - far, far) })
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -4,7 +4,7 @@
 use rand_distr::Distribution as _;
 use statrs::function::gamma::gamma;
 
-use crate::stats::family::{CHECKED, Family, Set};
+use crate::stats::family::{Cdf, CHECKED, Family, Set};
 use crate::stats::pass;
 use crate::stats::rng::Rng;
 use crate::stats::sample::Sample;
@@ -108,6 +108,12 @@ impl Family for Weibull {
         let (k, lam) = (nat[0], nat[1]);
         let g1 = gamma(1.0 + 1.0 / k);
         (lam * g1, lam * lam * (gamma(1.0 + 2.0 / k) - g1 * g1))
+    }
+
+    fn cdf(&self, nat: &[f64], x: f64) -> Option<Cdf> {
+        // (x/λ)^k through its logarithm, as the density is, so a scale of 1e300 is no overflow.
+        let t = if x > 0.0 { (nat[0] * (x / nat[1]).ln()).exp() } else { 0.0 };
+        Some(Cdf::new(-(-t).exp_m1(), (-t).exp()))
     }
 
     fn quantile(&self, nat: &[f64], u: f64) -> f64 {

@@ -79,9 +79,9 @@ impl From<MissingArg> for Missing {
     }
 }
 
-/// The arguments of `mlex fit`.
+/// The data file and how to read it: the flags `mlex fit` and `mlex compare` share.
 #[derive(Debug, clap::Args)]
-pub struct FitArgs {
+pub struct DataArgs {
     /// Data file: one number per line, or CSV with a header; - reads standard input (or
     /// give it with --data).
     #[arg(value_name = "FILE", required_unless_present = "data", conflicts_with = "data")]
@@ -89,9 +89,6 @@ pub struct FitArgs {
     /// Data file (the same as the positional FILE).
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Model family.
-    #[arg(short, long, long_help = family_help())]
-    pub model: String,
     /// CSV column by name or 1-based index.
     #[arg(short, long)]
     pub column: Option<String>,
@@ -101,6 +98,35 @@ pub struct FitArgs {
     /// A missing value (empty, NA, NaN, null, …): refuse the file, or leave its row out.
     #[arg(long, value_enum, default_value_t = MissingArg::Error)]
     pub missing: MissingArg,
+}
+
+impl DataArgs {
+    /// The data file given (`-` for standard input); clap requires one of the two.
+    #[must_use]
+    pub fn path(&self) -> PathBuf {
+        self.file.clone().or_else(|| self.data.clone()).unwrap_or_default()
+    }
+
+    /// How to read it.
+    #[must_use]
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            column: self.column.clone(),
+            delimiter: self.delimiter,
+            missing: self.missing.into(),
+        }
+    }
+}
+
+/// The arguments of `mlex fit`.
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// The data and how to read it.
+    #[command(flatten)]
+    pub input: DataArgs,
+    /// Model family.
+    #[arg(short, long, long_help = family_help())]
+    pub model: String,
     /// Optimiser (default newton).
     #[arg(short, long, long_help = optimizer_help())]
     pub optimizer: Option<String>,
@@ -150,26 +176,13 @@ pub struct FitArgs {
 /// The arguments of `mlex compare`: the data flags of `mlex fit`, and the models.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Data file: one number per line, or CSV with a header; - reads standard input (or
-    /// give it with --data).
-    #[arg(value_name = "FILE", required_unless_present = "data", conflicts_with = "data")]
-    pub file: Option<PathBuf>,
-    /// Data file (the same as the positional FILE).
-    #[arg(long)]
-    pub data: Option<PathBuf>,
     /// The families to compare, comma separated (default: every family whose support holds
     /// the data; whole numbers are compared as counts).
     #[arg(short, long, value_delimiter = ',', long_help = models_help())]
     pub models: Option<Vec<String>>,
-    /// CSV column by name or 1-based index.
-    #[arg(short, long)]
-    pub column: Option<String>,
-    /// CSV delimiter: , ; | tab space, or another character (default: told from the header).
-    #[arg(short, long, value_parser = Delimiter::parse)]
-    pub delimiter: Option<Delimiter>,
-    /// A missing value (empty, NA, NaN, null, …): refuse the file, or leave its row out.
-    #[arg(long, value_enum, default_value_t = MissingArg::Error)]
-    pub missing: MissingArg,
+    /// The data and how to read it.
+    #[command(flatten)]
+    pub input: DataArgs,
     /// Binomial: the fixed number of trials n (without it binomial is not fitted).
     #[arg(long)]
     pub trials: Option<u64>,
@@ -486,15 +499,10 @@ fn fit(args: FitArgs) -> Result<ExitCode, Failure> {
         )
         .into());
     }
-    // clap requires one of the two.
-    let data = args.file.or(args.data).unwrap_or_default();
+    let data = args.input.path();
     let req = FitRequest {
         data,
-        read: ReadOptions {
-            column: args.column,
-            delimiter: args.delimiter,
-            missing: args.missing.into(),
-        },
+        read: args.input.read_options(),
         model: args.model,
         optimizer,
         start,
@@ -533,15 +541,10 @@ fn compare(args: CompareArgs) -> Result<ExitCode, Failure> {
             Ok(kinds)
         })
         .transpose()?;
-    // clap requires one of the two.
-    let data = args.file.or(args.data).unwrap_or_default();
+    let data = args.input.path();
     let req = CompareRequest {
         data,
-        read: ReadOptions {
-            column: args.column,
-            delimiter: args.delimiter,
-            missing: args.missing.into(),
-        },
+        read: args.input.read_options(),
         models,
         trials: args.trials,
         categories: args.categories,

@@ -145,7 +145,7 @@ fn print(report: &ClassReport, format: Format) -> Result<(), Failure> {
 /// `mlex fit` with a classifier as the model.
 pub fn fit(kind: ClassifierKind, args: FitArgs) -> Result<ExitCode, Failure> {
     let refused = [
-        ("--column", args.column.is_some()),
+        ("--column", args.input.column.is_some()),
         ("--start", args.start.is_some()),
         ("--trials", args.trials.is_some()),
         ("--categories", args.categories.is_some()),
@@ -186,11 +186,11 @@ pub fn fit(kind: ClassifierKind, args: FitArgs) -> Result<ExitCode, Failure> {
         args.inference,
     )?;
     let data = LabelledRequest {
-        data: args.file.or(args.data).unwrap_or_default(),
+        data: args.input.path(),
         label,
         features,
-        delimiter: args.delimiter,
-        missing: args.missing.into(),
+        delimiter: args.input.delimiter,
+        missing: args.input.missing.into(),
     };
     print(&fit_labelled(&data, &req)?, args.format)?;
     Ok(ExitCode::SUCCESS)

@@ -155,7 +155,7 @@ impl Table {
         if self.is_blank(row) {
             return Ok(Got::Blank);
         }
-        if row.as_bytes().contains(&b'"') {
+        if memchr::memchr(b'"', row.as_bytes()).is_some() {
             if let Some((count, chosen)) = plainly_quoted(row, self.delimiter, self.position()) {
                 if count == 1 && trim(&chosen).is_empty() {
                     return Ok(Got::Blank);

@@ -29,12 +29,7 @@ impl Records {
     /// A parser of records whose fields are split by `delimiter`.
     pub(super) fn new(delimiter: u8) -> Self {
         Self {
-            // Records end at a newline only, as lines do everywhere else in a data file; a
-            // carriage return before it is white space, trimmed with the field.
-            reader: ReaderBuilder::new()
-                .delimiter(delimiter)
-                .terminator(Terminator::Any(b'\n'))
-                .build(),
+            reader: parser(delimiter),
             out: vec![0; 1 << 10],
             ends: vec![0; 64],
             filled: 0,
@@ -164,10 +159,7 @@ pub(super) fn with_line_fields<T>(
             Some(p) if p.delimiter == delimiter => p,
             _ => cached.insert(LineParser {
                 delimiter,
-                reader: ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .terminator(Terminator::Any(b'\n'))
-                    .build(),
+                reader: parser(delimiter),
                 out: vec![0; 1 << 10],
                 ends: vec![0; 64],
             }),
@@ -216,20 +208,29 @@ pub(super) fn with_line_fields<T>(
     })
 }
 
-/// The fields of one line on its own, as the parser reads them.
+/// The fields of one line on its own, as the parser reads them (a quote left open runs
+/// to the line's end, as it would at the end of a file).
 pub(super) fn split_line(text: &str, delimiter: u8) -> Vec<String> {
-    let mut records = Records::new(delimiter);
-    let mut fields = Vec::new();
-    let mut keep = |_: usize, record: &[&str]| {
-        if fields.is_empty() {
-            fields = record.iter().map(|f| (*f).to_owned()).collect();
-        }
-        Ok(())
-    };
-    // A lone line cannot fail: it holds no row too long to hold.
-    let _ = records.feed(1, text.as_bytes(), &mut keep);
-    let _ = records.feed(1, &[], &mut keep);
-    fields
+    let owned = |f: &[&str]| f.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    with_line_fields(text, delimiter, owned).unwrap_or_else(|| {
+        let mut records = Records::new(delimiter);
+        let mut fields = Vec::new();
+        let mut keep = |_: usize, record: &[&str]| {
+            fields = owned(record);
+            Ok(())
+        };
+        // A lone line cannot fail: it holds no row too long to hold.
+        let _ = records.feed(1, text.as_bytes(), &mut keep);
+        let _ = records.feed(1, &[], &mut keep);
+        fields
+    })
+}
+
+/// The CSV parser with mlex's settings: records end at a newline only, as lines do
+/// everywhere else in a data file; a carriage return before it is white space, trimmed with
+/// the field.
+fn parser(delimiter: u8) -> Reader {
+    ReaderBuilder::new().delimiter(delimiter).terminator(Terminator::Any(b'\n')).build()
 }
 
 /// The number of newlines in `bytes`.
@@ -299,5 +300,7 @@ mod tests {
         assert_eq!(split_line("\"a,b\", c ,\"\"", b','), ["a,b", " c ", ""]);
         assert_eq!(split_line("\"x\" \"y\"", b' '), ["x", "y"]);
         assert_eq!(split_line("x", b','), ["x"]);
+        // A quote that opens a field and never closes runs to the line's end.
+        assert_eq!(split_line("x\"y,\"z", b','), ["x\"y", "z"]);
     }
 }

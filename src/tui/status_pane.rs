@@ -102,7 +102,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.session.seed)),
         errors_line.unwrap_or_default(),
         Line::from(visible_part(
-            &format!("{} — {}", app.session.scenario.title, app.session.scenario.lesson),
+            &app.session.scenario.title,
+            &app.session.scenario.lesson,
             usize::from(area.width) * usize::from(area.height),
         )),
     ];
@@ -110,12 +111,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
 }
 
-/// The first `room` characters of `text` on one line, newlines as spaces: no more can show
-/// in the pane, and wrapping a lesson of a megabyte every frame made each key wait.
-fn visible_part(text: &str, room: usize) -> String {
+/// "title — lesson" cut to its first `room` characters, on one line (newlines as spaces): no
+/// more can show in the pane, and wrapping (or even copying) a lesson of a megabyte every
+/// frame made each key wait.
+fn visible_part(title: &str, lesson: &str, room: usize) -> String {
+    let mut chars = title.chars().chain(" — ".chars()).chain(lesson.chars());
     let mut out: String =
-        text.chars().take(room).map(|c| if c == '\n' { ' ' } else { c }).collect();
-    if text.chars().nth(room).is_some() {
+        chars.by_ref().take(room).map(|c| if c == '\n' { ' ' } else { c }).collect();
+    if chars.next().is_some() {
         out.push('…');
     }
     out
@@ -143,8 +146,8 @@ mod tests {
 
     #[test]
     fn a_long_lesson_is_cut_to_the_room_of_the_pane() {
-        assert_eq!(visible_part("a\nbc", 10), "a bc");
-        assert_eq!(visible_part("abcdef", 3), "abc…");
-        assert_eq!(visible_part(&"é".repeat(1_000_000), 4).chars().count(), 5);
+        assert_eq!(visible_part("t", "a\nbc", 10), "t — a bc");
+        assert_eq!(visible_part("t", "abcdef", 6), "t — ab…");
+        assert_eq!(visible_part("t", &"é".repeat(1_000_000), 4).chars().count(), 5);
     }
 }

@@ -126,6 +126,30 @@ pub struct Timing {
     pub gof_seconds: Option<f64>,
 }
 
+impl Timing {
+    /// The timings on one line, as the table formats print them.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let inference =
+            self.inference_seconds.map(|s| format!(", inference {s:.6} s")).unwrap_or_default();
+        format!(
+            "read {:.6} s, prepare {:.6} s, fit {:.6} s{inference}",
+            self.read_seconds, self.prepare_seconds, self.fit_seconds
+        )
+    }
+}
+
+/// `key  value` lines, the keys padded to the longest, as the table formats print them.
+pub(crate) fn key_values(rows: &[(String, String)]) -> String {
+    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in rows {
+        let pad = width - k.chars().count();
+        let _ = writeln!(out, "{k}{}  {v}", " ".repeat(pad));
+    }
+    out
+}
+
 /// How sure the fit is: `inference` in JSON. Every null has its reason in `undefined`,
 /// under the null's path (`se.loc`, `profile.df.upper`, `aicc`).
 #[derive(Debug, Clone, Serialize)]
@@ -447,27 +471,11 @@ impl Report {
         row("f64 product zero", at(u.f64_zero_at));
         row("f64 product overflow", at(u.f64_overflow_at));
         row("f32 product zero", at(u.f32_zero_at));
-        let inference = self
-            .timing
-            .inference_seconds
-            .map(|s| format!(", inference {s:.6} s"))
-            .unwrap_or_default();
-        row(
-            "timing",
-            format!(
-                "read {:.6} s, prepare {:.6} s, fit {:.6} s{inference}",
-                self.timing.read_seconds, self.timing.prepare_seconds, self.timing.fit_seconds
-            ),
-        );
+        row("timing", self.timing.summary());
         if let Some(inf) = &self.inference {
             row("inference", format!("at {} % (m = {})", readable(100.0 * inf.level), self.n));
         }
-        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-        let mut out = String::new();
-        for (k, v) in rows {
-            let pad = width - k.chars().count();
-            let _ = writeln!(out, "{k}{}  {v}", " ".repeat(pad));
-        }
+        let mut out = key_values(&rows);
         if let Some(inf) = &self.inference {
             out.push_str(&inf.to_table());
         }

@@ -5,12 +5,10 @@
 //! log loss a library prints (the same number as the cross-entropy), accuracy and, against a
 //! known truth, the irreducible loss and the gap.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{BoundaryReport, InferenceReport, Timing};
+use super::{BoundaryReport, InferenceReport, Timing, key_values};
 use crate::format::{compact, fixed, readable};
 use crate::optim::OptimizerKind;
 use crate::optim::fit::StopReason;
@@ -230,27 +228,11 @@ impl ClassReport {
         let at = |v: Option<usize>| v.map_or_else(|| "never".to_string(), |m| format!("m = {m}"));
         row("f64 product zero", at(u.f64_zero_at));
         row("f32 product zero", at(u.f32_zero_at));
-        let inference = self
-            .timing
-            .inference_seconds
-            .map(|s| format!(", inference {s:.6} s"))
-            .unwrap_or_default();
-        row(
-            "timing",
-            format!(
-                "read {:.6} s, prepare {:.6} s, fit {:.6} s{inference}",
-                self.timing.read_seconds, self.timing.prepare_seconds, self.timing.fit_seconds
-            ),
-        );
+        row("timing", self.timing.summary());
         if let Some(inf) = &self.inference {
             row("inference", format!("at {} % (m = {})", readable(100.0 * inf.level), self.n));
         }
-        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-        let mut out = String::new();
-        for (k, v) in rows {
-            let pad = width - k.chars().count();
-            let _ = writeln!(out, "{k}{}  {v}", " ".repeat(pad));
-        }
+        let mut out = key_values(&rows);
         if let Some(inf) = &self.inference {
             out.push_str(&inf.to_table());
         }

@@ -11,6 +11,7 @@ pub mod pass;
 pub mod quadrature;
 pub mod rng;
 pub mod sample;
+pub mod special;
 pub mod sums;
 pub mod underflow;
 pub mod vmath;

@@ -506,6 +506,13 @@ pub trait Family: Kind + fmt::Debug + Send + Sync {
     ) -> Result<Vec<f64>, ParamError> {
         self.layout().from_named(named).map_err(|e| e.of(self.kind().name()))
     }
+
+    /// The expected (Fisher) information of one observation, E[s sᵀ] with s the score in the
+    /// natural parameters, in closed form; None (the default) where there is none (a
+    /// mixture's). At the truth it equals −E[∇² ln q]; the free coordinates' is Jᵀ I J.
+    fn fisher_information(&self, _nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        None
+    }
 }
 
 /// Σ ln q(xᵢ), compensated, one density at a time: the reference every faster formula is

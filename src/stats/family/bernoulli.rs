@@ -82,4 +82,8 @@ impl Family for Bernoulli {
     fn pmf_table(&self, nat: &[f64]) -> Option<Vec<(f64, f64)>> {
         Some(vec![(0.0, 1.0 - nat[0]), (1.0, nat[0])])
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        Some(vec![vec![1.0 / (nat[0] * (1.0 - nat[0]))]])
+    }
 }

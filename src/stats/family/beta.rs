@@ -107,4 +107,11 @@ impl Family for Beta {
         // X ~ beta(a, b) ⇔ 1 − X ~ beta(b, a): the upper tail is the mirrored lower tail.
         1.0 - self.quantile(&[nat[1], nat[0]], v)
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let psi1 = crate::stats::special::trigamma;
+        let (a, b) = (nat[0], nat[1]);
+        let both = psi1(a + b);
+        Some(vec![vec![psi1(a) - both, -both], vec![-both, psi1(b) - both]])
+    }
 }

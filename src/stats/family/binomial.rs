@@ -131,4 +131,8 @@ impl Family for Binomial {
         Some((0..=self.trials).map(|k| (k as f64, d.pmf(k))).collect())
     }
 
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        Some(vec![vec![self.trials as f64 / (nat[0] * (1.0 - nat[0]))]])
+    }
 }

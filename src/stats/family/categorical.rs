@@ -131,4 +131,12 @@ impl Family for Categorical {
         Some(nat.iter().enumerate().map(|(j, p)| (j as f64, *p)).collect())
     }
 
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // E[s sᵀ] for the score in the cell probabilities taken one by one, s_i = 1{X=i}/p_i:
+        // diag(1/p). The constraint Σ p = 1 enters through the free coordinates (Jᵀ I J),
+        // whose inverse carried back, J (Jᵀ I J)⁻¹ Jᵀ, is the multinomial diag(p) − ppᵀ.
+        let k = nat.len();
+        Some((0..k).map(|i| (0..k).map(|j| if i == j { 1.0 / nat[i] } else { 0.0 }).collect()).collect())
+    }
 }

@@ -126,6 +126,11 @@ impl Family for Cauchy {
             self.quantile(nat, 1.0 - v)
         }
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let v = 0.5 / (nat[1] * nat[1]);
+        Some(vec![vec![v, 0.0], vec![0.0, v]])
+    }
 }
 
 /// Per point: ln(1 + z²), z/(1 + z²) and z²/(1 + z²), with z = (x − loc)/scale.

@@ -74,4 +74,8 @@ impl Family for Exponential {
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         -v.ln() / nat[0]
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        Some(vec![vec![1.0 / (nat[0] * nat[0])]])
+    }
 }

@@ -100,4 +100,10 @@ impl Family for Gamma {
         let d = dist(nat);
         polish_tail(d.inverse_cdf(1.0 - v), v.ln(), true, |x| d.sf(x).ln(), |x| d.ln_pdf(x))
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let (a, b) = (nat[0], nat[1]);
+        let cross = -1.0 / b;
+        Some(vec![vec![crate::stats::special::trigamma(a), cross], vec![cross, a / (b * b)]])
+    }
 }

@@ -98,4 +98,9 @@ impl Family for Geometric {
         let d = dist(nat);
         Some(pmf_walk(1, 50_000_000, |k| d.pmf(k)))
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let p = nat[0];
+        Some(vec![vec![1.0 / (p * p * (1.0 - p))]])
+    }
 }

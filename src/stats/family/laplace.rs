@@ -111,6 +111,13 @@ impl Family for Laplace {
             nat[0] - nat[1] * (2.0 - 2.0 * u).ln()
         }
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // E[s sᵀ]: the loc's score is ±1/b, so its entry is 1/b² although ln q has a kink
+        // there and no second derivative (−E[Hessian] would say 0).
+        let v = 1.0 / (nat[1] * nat[1]);
+        Some(vec![vec![v, 0.0], vec![0.0, v]])
+    }
 }
 
 /// Per point: |x − loc| and the sign of x − loc (0 at the kink, as in add_score).

@@ -82,4 +82,10 @@ impl Family for LogNormal {
         let z = statrs::distribution::Normal::new(0.0, 1.0).expect(CHECKED).inverse_cdf(v);
         (nat[0] - nat[1] * z).exp()
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // ln X is normal(mu, sigma), and the Jacobian of x ↦ ln x does not involve θ.
+        let v = nat[1] * nat[1];
+        Some(vec![vec![1.0 / v, 0.0], vec![0.0, 2.0 / v]])
+    }
 }

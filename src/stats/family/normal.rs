@@ -93,4 +93,9 @@ impl Family for Normal {
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         2.0 * nat[0] - dist(nat).inverse_cdf(v)
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let v = nat[1] * nat[1];
+        Some(vec![vec![1.0 / v, 0.0], vec![0.0, 2.0 / v]])
+    }
 }

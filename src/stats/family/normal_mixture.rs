@@ -171,6 +171,12 @@ impl Family for NormalMixture {
         let q2 = 2.0 * nat[3] - c2.inverse_cdf(v);
         bisect(q1.min(q2), q1.max(q2), |x| nat[0] * c1.sf(x) + (1.0 - nat[0]) * c2.sf(x) > v)
     }
+
+    fn fisher_information(&self, _nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // E[s sᵀ] integrates ratios of the components to the mixture density, which have no
+        // closed form (only series or quadrature): the observed information is used instead.
+        None
+    }
 }
 
 /// The point in [lo, hi] where `below` turns false, to full precision. The mixture's

@@ -106,4 +106,8 @@ impl Family for Poisson {
         let from = (nat[0] - 40.0 * nat[0].sqrt() - 10.0).max(0.0) as u64;
         Some(pmf_walk(from, 50_000_000, |k| d.pmf(k)))
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        Some(vec![vec![1.0 / nat[0]]])
+    }
 }

@@ -203,6 +203,23 @@ impl Family for StudentT {
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         2.0 * nat[1] - self.quantile(nat, v)
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // Lange, Little and Taylor (1989). The df entry is a difference of trigammas that
+        // cancels to O(ν⁻⁴) and loses about ν³ ε of its digits: beyond LARGE_DF it is not
+        // worth a number, and the normal limit is a boundary, where no information is used.
+        let (nu, s) = (nat[0], nat[2]);
+        if nu >= LARGE_DF {
+            return None;
+        }
+        let psi1 = crate::stats::special::trigamma;
+        let df = 0.25 * (psi1(0.5 * nu) - psi1(0.5 * (nu + 1.0)))
+            - (nu + 5.0) / (2.0 * nu * (nu + 1.0) * (nu + 3.0));
+        let cross = -2.0 / (s * (nu + 1.0) * (nu + 3.0));
+        let loc = (nu + 1.0) / ((nu + 3.0) * s * s);
+        let scale = 2.0 * nu / ((nu + 3.0) * s * s);
+        Some(vec![vec![df, 0.0, cross], vec![0.0, loc, 0.0], vec![cross, 0.0, scale]])
+    }
 }
 
 /// Per point, with z = (x − loc)/scale and q = ν + z²: ln q, z/q and z²/q.

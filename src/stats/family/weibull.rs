@@ -123,6 +123,16 @@ impl Family for Weibull {
     fn upper_quantile(&self, nat: &[f64], v: f64) -> f64 {
         nat[1] * (-v.ln()).powf(1.0 / nat[0])
     }
+
+    fn fisher_information(&self, nat: &[f64]) -> Option<Vec<Vec<f64>>> {
+        // With T = (X/λ)^k ~ Exp(1): E[T ln T] = ψ(2) = 1 − γ and E[T ln² T] = ψ′(2) + ψ(2)²,
+        // which leave (1 − γ)² + π²/6 in the shape's entry.
+        let (k, lam) = (nat[0], nat[1]);
+        let g = 1.0 - EULER_GAMMA;
+        let shape = (g * g + std::f64::consts::PI.powi(2) / 6.0) / (k * k);
+        let cross = -g / lam;
+        Some(vec![vec![shape, cross], vec![cross, k * k / (lam * lam)]])
+    }
 }
 
 /// Per point, with r = ln(x/λ) and t = (x/λ)^k: (k − 1)·r − t, r·(1 − t) and t.

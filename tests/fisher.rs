@@ -101,7 +101,7 @@ fn closed_form_information_is_minus_the_expected_hessian() {
     for (kind, shape, nat) in cases() {
         let family = kind.build(shape);
         let info = family.fisher_information(&nat).expect("a closed form");
-        let mut want = free_information(family.as_ref(), &nat, &info);
+        let want = free_information(family.as_ref(), &nat, &info);
         let free = family.to_free(&nat);
         let nodes = Nodes::new(family.as_ref(), &nat);
         let d = family.dim();

@@ -16,8 +16,10 @@ pub mod bootstrap;
 pub mod comparison;
 mod covariance;
 mod criteria;
+pub mod expected;
 mod pinned;
 pub mod profile;
+pub mod pseudo_true;
 
 use statrs::distribution::{ChiSquared, ContinuousCDF as _};
 

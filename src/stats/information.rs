@@ -120,6 +120,12 @@ impl Truth {
         &self.nat
     }
 
+    /// The truth's integration rule (quadrature nodes, or its probability table).
+    #[must_use]
+    pub fn nodes(&self) -> &Nodes {
+        &self.nodes
+    }
+
     /// H(p), D(p‖q) and H(p, q) for a model. Returns an infinite cross-entropy when the model
     /// gives zero density where the truth has mass.
     #[must_use]

@@ -174,6 +174,11 @@ pub struct InferenceReport {
     pub profile: Map<String, Value>,
     /// Sandwich (robust) standard errors, from H⁻¹JH⁻¹.
     pub sandwich_se: Map<String, Value>,
+    /// The expected (Fisher) information of one observation at θ̂ in the natural parameters,
+    /// where the family has it in closed form.
+    pub expected_information: Option<Vec<Vec<f64>>>,
+    /// The pseudo-true θ* = argmin D(p‖q_θ) against a known truth (name → value).
+    pub pseudo_true: Option<Value>,
     /// 2k − 2ℓ̂.
     pub aic: Option<f64>,
     /// AIC + 2k(k + 1)/(m − k − 1).

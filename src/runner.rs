@@ -25,6 +25,7 @@ use crate::words;
 
 pub mod classify;
 mod compare;
+mod expected;
 mod finite;
 mod inference;
 pub use compare::{CompareRequest, compare_file};
@@ -295,6 +296,22 @@ fn add_gof(
     rep.timing.inference_seconds = rep.timing.inference_seconds.map(|s| s + seconds);
 }
 
+/// Adds the expected information and the pseudo-true θ* to a report's inference object,
+/// their time counted in `inference_seconds`.
+fn add_expected(
+    rep: &mut Report,
+    family: &dyn Family,
+    fitted: &Fitted,
+    reason: StopReason,
+    truth: Option<&Truth>,
+) {
+    let Some(inference) = rep.inference.as_mut() else { return };
+    let clock = Instant::now();
+    expected::add_expected(inference, family, &fitted.fit.current().natural, reason, truth);
+    let seconds = clock.elapsed().as_secs_f64();
+    rep.timing.inference_seconds = rep.timing.inference_seconds.map(|s| s + seconds);
+}
+
 /// The boundary section of a report, when the fit stopped there.
 fn boundary_report(family: &dyn Family, fit: &Fit, reason: StopReason) -> Option<BoundaryReport> {
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
@@ -374,6 +391,7 @@ pub fn fit_file(req: &FitRequest) -> Result<Report, InputError> {
     let bootstrap = Bootstrap { replicates: req.bootstrap, seed: req.seed };
     add_inference(&mut rep, &objective, &fitted, reason, req.inference);
     add_gof(&mut rep, &objective, &fitted, reason, bootstrap);
+    add_expected(&mut rep, family.as_ref(), &fitted, reason, None);
     if let Some(what) = first_non_finite(&rep) {
         return Err(data_err(non_finite_message(family.as_ref(), &sample, &what)));
     }
@@ -513,6 +531,7 @@ pub fn run_scenario(scenario: &Scenario, overrides: RunOverrides) -> Result<Repo
     let bootstrap = Bootstrap { replicates: overrides.bootstrap, seed };
     add_inference(&mut rep, &objective, &fitted, reason, overrides.inference);
     add_gof(&mut rep, &objective, &fitted, reason, bootstrap);
+    add_expected(&mut rep, model, &fitted, reason, prepared.truth.as_ref());
     rep.scenario = Some(scenario.name.clone());
     if let Some(truth) = &prepared.truth {
         let decomposition = truth.decompose(model, &fitted.fit.current().natural);

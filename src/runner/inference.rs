@@ -181,6 +181,15 @@ fn convert(inf: &Inference) -> InferenceReport {
             "message": "goodness of fit compares a family of one number with its sample; this model is not one"
         }),
     );
+    for path in ["expected_information", "pseudo_true"] {
+        nulls.undefined.insert(
+            path.into(),
+            json!({
+                "why": "not_a_family",
+                "message": "this model is not a family of one number with a closed-form information or a truth to compare"
+            }),
+        );
+    }
     let (gof, gof_lines) = (Value::Null, Vec::new());
     let (se, sandwich) = (inf.se(), inf.sandwich_se());
     let profile = inf.profile.clone().unwrap_or_default();
@@ -250,6 +259,8 @@ fn convert(inf: &Inference) -> InferenceReport {
         wald: wald_map,
         profile: profile_map,
         sandwich_se: sw_map,
+        expected_information: None,
+        pseudo_true: None,
         aic,
         aicc,
         bic,

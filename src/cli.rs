@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 mod classify;
+mod simulate;
 pub use classify::{ClassifyArgs, NetworkArgs};
+pub use simulate::{SimulateArgs, SimulateFormat};
 
 use crate::data::{Delimiter, Missing, ReadOptions};
 use crate::error::{EXIT_BAD_INPUT, InputError};
@@ -282,6 +284,9 @@ pub enum Command {
     /// Fit a classifier to labelled points drawn from a known truth: the loss, its
     /// irreducible part and the gap.
     Classify(ClassifyArgs),
+    /// The sampling distribution of θ̂: R seeded samples at each size, fitted, against θ*, the
+    /// Cramér–Rao bound and the intervals' coverage.
+    Simulate(SimulateArgs),
     /// List the presets (name, then title), and ./scenarios/*.toml.
     Scenarios,
     /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
@@ -408,6 +413,7 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
         Command::Fit(args) => fit(args),
         Command::Compare(args) => compare(args),
         Command::Classify(args) => classify::classify(args),
+        Command::Simulate(args) => simulate::run(args),
         Command::Completions { shell } => {
             let mut out_buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mlex", &mut out_buf);

@@ -15,6 +15,7 @@ use crate::stats::information::{EmpiricalDecomposition, Nats, TruthDecomposition
 use crate::stats::underflow::UnderflowTrace;
 
 pub mod compare;
+pub mod simulate;
 
 /// The version of the JSON layout. 2: `schema_version` itself, `stop_reason`'s verified
 /// reasons (`saddle`, `flat`, …), `truth.infinite`. 3: `inference`,

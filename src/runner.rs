@@ -28,6 +28,7 @@ mod compare;
 mod expected;
 mod finite;
 mod inference;
+pub mod simulate;
 pub use compare::{CompareRequest, compare_file};
 use finite::{beyond_f64, first_non_finite, most_extreme, non_finite_message};
 use inference::inference_report;

@@ -1,7 +1,8 @@
 //! What inference costs beyond the fit: the whole inference object (observed information,
 //! covariances, sandwich, Wald and profile intervals, criteria) and the goodness-of-fit
 //! statistics at 10^6 points, without a bootstrap; and a 1 000-replicate parametric
-//! bootstrap of the goodness of fit at 10^3 points. Run with `cargo bench --bench inference`.
+//! bootstrap of the goodness of fit at 10^3 points; `mlex simulate` at 200 repeats of 10^3
+//! points. Run with `cargo bench --bench inference`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -74,5 +75,32 @@ fn bootstrap_at_a_thousand(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, inference_at_a_million, bootstrap_at_a_thousand);
+/// `mlex simulate`: 200 repeats at m = 1000, each a Newton fit with Wald and profile intervals.
+fn simulate_200_at_a_thousand(c: &mut Criterion) {
+    use mlex::runner::simulate::{SimulateRequest, simulate};
+    let mut group = c.benchmark_group("simulate");
+    group.sample_size(10).warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(10));
+    for preset in ["waiting-times", "normal-basics", "heavy-tails-t"] {
+        let scenario = mlex::scenario::load(preset).expect("a preset");
+        let req = SimulateRequest {
+            repeats: 200,
+            sizes: vec![1000],
+            seed: Some(1),
+            level: Level::DEFAULT,
+            profile: true,
+        };
+        group.bench_function(BenchmarkId::new("200x1000", preset), |b| {
+            b.iter(|| black_box(simulate(&scenario, &req).expect("it runs")));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    inference_at_a_million,
+    bootstrap_at_a_thousand,
+    simulate_200_at_a_thousand
+);
 criterion_main!(benches);

@@ -64,7 +64,15 @@ pub(super) fn add_expected(
             .unwrap_or_else(|| json!({ "why": "not_converged", "message": words::stop(reason) }));
         undefined.insert("expected_information".into(), why);
     } else if let Some(info) = family.fisher_information(estimate) {
-        report.expected_information = Some(info);
+        if info.iter().flatten().all(|v| v.is_finite()) {
+            report.expected_information = Some(info);
+        } else {
+            // 1/λ² of a rate near 1e-300 is beyond f64: said, not printed as a bare null.
+            undefined.insert(
+                "expected_information".into(),
+                json!({ "why": "overflow", "message": "an entry of the expected information is beyond f64 at θ̂: rescale the data" }),
+            );
+        }
     } else {
         let message = format!(
             "the {} family has no closed-form expected information here; the observed \

@@ -24,7 +24,7 @@ fn stepped(name: &str) -> App {
     }
     // Finish every counted job (surface, trace) so the picture does not depend on timing.
     for _ in 0..100_000 {
-        if app.run.surface.as_ref().is_none_or(|s| s.complete()) {
+        if app.run.surface.as_ref().is_none_or(mlex::tui::jobs::Surface::complete) {
             break;
         }
         apply(&mut app, Action::Tick(Work::default()));

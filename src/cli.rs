@@ -404,7 +404,12 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
         Command::Run { scenario, steps, seed, format, trajectory, inference } => {
             let bootstrap = inference.bootstrap()?;
             let inference = inference.level()?;
-            let s = scenario::load(&scenario_arg(scenario, "--scenario")?)?;
+            let s = match scenario::load_any(&scenario_arg(scenario, "--scenario")?)? {
+                scenario::AnyScenario::Density(s) => s,
+                scenario::AnyScenario::Classification(c) => {
+                    return classify::run_scenario(&c, steps, seed, format);
+                }
+            };
             let overrides = RunOverrides { seed, steps, trajectory, inference, bootstrap };
             let report = run_scenario(&s, overrides)?;
             print(&report, format)?;
@@ -450,10 +455,19 @@ pub fn execute(command: Command) -> Result<ExitCode, Failure> {
                     }
                 };
                 // The same validation as `mlex run`, which is to say running it.
-                let checked = scenario::load(&p)
-                    .and_then(|s| run_scenario(&s, RunOverrides::default()).map(|_| s));
+                let checked = scenario::load_any(&p).and_then(|any| {
+                    match &any {
+                        scenario::AnyScenario::Density(s) => {
+                            run_scenario(s, RunOverrides::default()).map(|_| ())?;
+                        }
+                        scenario::AnyScenario::Classification(c) => {
+                            crate::runner::classify::run_class_scenario(c, None, None)?;
+                        }
+                    }
+                    Ok(any)
+                });
                 match checked {
-                    Ok(s) => out(&format!("ok  {p}: {}\n", s.title))?,
+                    Ok(s) => out(&format!("ok  {p}: {}\n", s.title()))?,
                     Err(e) => {
                         say(&format!("mlex: {e}"));
                         failed += 1;

@@ -68,6 +68,23 @@ pub fn readable(v: f64) -> String {
     }
 }
 
+/// `mantissa × 10^exponent` with the mantissa to `digits` decimals, carried into the
+/// exponent when rounding makes it 10 (9.9996 × 10^-1 reads 1.000 × 10^0, never
+/// 10.000 × 10^-1).
+#[must_use]
+pub fn times_ten(mantissa: f64, exponent: i64, digits: usize) -> String {
+    if !mantissa.is_finite() {
+        return readable(mantissa);
+    }
+    let shown = format!("{mantissa:.digits$}");
+    match shown.parse::<f64>() {
+        Ok(v) if v.abs() >= 10.0 => {
+            format!("{:.digits$} × 10^{}", mantissa / 10.0, exponent + 1)
+        }
+        _ => format!("{shown} × 10^{exponent}"),
+    }
+}
+
 /// A number in at most about 7 characters, for axis labels.
 #[must_use]
 pub fn axis(v: f64) -> String {
@@ -106,6 +123,15 @@ mod tests {
         }
         assert_eq!(fixed(1e-300, 3), "1.000e-300");
         assert_eq!(fixed(2.0, 3), "2.000");
+    }
+
+    #[test]
+    fn a_mantissa_that_rounds_to_ten_carries_into_the_exponent() {
+        assert_eq!(times_ten(9.9996, -1, 3), "1.000 × 10^0");
+        assert_eq!(times_ten(9.99999999, -121, 6), "1.000000 × 10^-120");
+        assert_eq!(times_ten(3.873, -121, 3), "3.873 × 10^-121");
+        assert_eq!(times_ten(9.9994, 5, 3), "9.999 × 10^5");
+        assert_eq!(times_ten(f64::NAN, 0, 3), "undefined");
     }
 
     #[test]

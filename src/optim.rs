@@ -25,7 +25,7 @@ use serde::{Serialize, Serializer};
 pub use adam::{Adam, AdamDecay};
 pub use gradient_ascent::GradientAscent;
 pub use momentum::Momentum;
-pub use newton::Newton;
+pub use newton::{Newton, NewtonStep};
 
 use crate::stats::model::{Eval, Model};
 
@@ -143,7 +143,7 @@ pub enum Step {
 }
 
 /// An optimiser with its running state: one variant per kind, each holding only the settings
-/// and state it uses (Newton has no step size and no memory between steps).
+/// and state it uses (Newton has no step size and carries nothing between steps).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Optimizer {
     /// See [`GradientAscent`].
@@ -180,7 +180,7 @@ impl OptimizerKind {
                 },
                 dim,
             )),
-            Self::Newton => Optimizer::Newton(Newton),
+            Self::Newton => Optimizer::Newton(Newton::default()),
         }
     }
 }
@@ -296,7 +296,7 @@ mod tests {
         }
         assert!(matches!(
             OptimizerKind::Newton.build(&settings(OptimizerKind::Newton), 3),
-            Optimizer::Newton(Newton)
+            Optimizer::Newton(_)
         ));
     }
 

@@ -470,7 +470,11 @@ impl Report {
         let u = &self.underflow;
         row(
             "likelihood",
-            format!("{:.6} × 10^{} (log10 = {:.6})", u.mantissa, u.exponent, u.log10_likelihood),
+            format!(
+                "{} (log10 = {:.6})",
+                crate::format::times_ten(u.mantissa, u.exponent, 6),
+                u.log10_likelihood
+            ),
         );
         let at = |v: Option<usize>| v.map_or_else(|| "never".to_string(), |m| format!("m = {m}"));
         row("f64 product subnormal", at(u.f64_subnormal_at));

@@ -15,7 +15,9 @@ use crate::optim::fit::Stopping;
 use crate::optim::{OptimizerKind, Settings};
 use crate::stats::family::{FamilyKind, Fault, FromData, InTruth, ParamError, ParamValue, Shape};
 
+pub mod classifier;
 mod locate;
+pub use classifier::ClassScenario;
 use locate::{deepest_line, line_col, toml_error_field};
 
 /// Presets built into the binary, so `mlex` works from any directory: (name, TOML source).
@@ -36,7 +38,50 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("gamma-gradient-ascent", include_str!("../scenarios/gamma-gradient-ascent.toml")),
     ("gamma-newton", include_str!("../scenarios/gamma-newton.toml")),
     ("lifetimes-weibull", include_str!("../scenarios/lifetimes-weibull.toml")),
+    ("how-sure", include_str!("../scenarios/how-sure.toml")),
+    ("wald-vs-profile", include_str!("../scenarios/wald-vs-profile.toml")),
+    ("sandwich", include_str!("../scenarios/sandwich.toml")),
+    ("aic-picks", include_str!("../scenarios/aic-picks.toml")),
 ];
+
+/// Classification presets: (name, TOML source), each with a `[classifier]` table.
+pub const CLASS_PRESETS: &[(&str, &str)] = &[
+    ("why-cross-entropy", include_str!("../scenarios/why-cross-entropy.toml")),
+    ("separable-classes", include_str!("../scenarios/separable-classes.toml")),
+    ("label-noise", include_str!("../scenarios/label-noise.toml")),
+    ("xor-hidden-layer", include_str!("../scenarios/xor-hidden-layer.toml")),
+    ("three-classes", include_str!("../scenarios/three-classes.toml")),
+    ("squared-error", include_str!("../scenarios/squared-error.toml")),
+];
+
+/// A scenario of either kind: a density of one number, or a classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyScenario {
+    /// A family fitted to a sample of one number.
+    Density(Scenario),
+    /// A classifier fitted to labelled points.
+    Classification(ClassScenario),
+}
+
+impl AnyScenario {
+    /// Its one-line title.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        match self {
+            Self::Density(s) => &s.title,
+            Self::Classification(c) => &c.title,
+        }
+    }
+
+    /// Its lesson.
+    #[must_use]
+    pub fn lesson(&self) -> &str {
+        match self {
+            Self::Density(s) => &s.lesson,
+            Self::Classification(c) => &c.lesson,
+        }
+    }
+}
 
 /// The preset `mlex` opens when given no scenario.
 pub const DEFAULT_PRESET: &str = "normal-basics";
@@ -92,7 +137,7 @@ struct RawModel {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOptimizer {
+pub(crate) struct RawOptimizer {
     kind: Option<Spanned<String>>,
     step_size: Option<Spanned<f64>>,
     momentum: Option<Spanned<f64>>,
@@ -179,21 +224,60 @@ pub struct Scenario {
     pub model_at: Option<(usize, usize)>,
 }
 
-/// Reads a scenario by preset name or file path.
+/// Reads a density scenario by preset name or file path; a classification scenario is
+/// refused with what reads it.
 pub fn load(name_or_path: &str) -> Result<Scenario, InputError> {
-    if let Some((name, source)) = PRESETS.iter().find(|(n, _)| *n == name_or_path) {
-        return parse(source, name, None);
+    match load_any(name_or_path)? {
+        AnyScenario::Density(s) => Ok(s),
+        AnyScenario::Classification(c) => Err(InputError::new(format!(
+            "'{}' is a classification scenario ([classifier]): open it with `mlex tui \
+             --scenario` or `mlex run --scenario`",
+            c.name
+        ))),
+    }
+}
+
+/// Reads a scenario of either kind by preset name or file path.
+pub fn load_any(name_or_path: &str) -> Result<AnyScenario, InputError> {
+    if let Some((name, source)) =
+        PRESETS.iter().chain(CLASS_PRESETS).find(|(n, _)| *n == name_or_path)
+    {
+        return parse_any(source, name, None);
     }
     let path = Path::new(name_or_path);
     if !path.exists() && !name_or_path.contains(['/', '.']) {
-        let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = PRESETS.iter().chain(CLASS_PRESETS).map(|(n, _)| *n).collect();
         return Err(InputError::new(format!(
             "no preset or file named '{name_or_path}' (presets: {}; see `mlex scenarios`)",
             names.join(", ")
         )));
     }
     let bytes = read_bounded(path)?;
-    parse_bytes(&bytes, name_or_path, Some(path))
+    let text = utf8(&bytes, name_or_path, Some(path))?;
+    parse_any(text, name_or_path, Some(path))
+}
+
+/// Whether a preset name or path names a classification scenario that loads.
+#[must_use]
+pub fn is_classification_name(name_or_path: &str) -> bool {
+    matches!(load_any(name_or_path), Ok(AnyScenario::Classification(_)))
+}
+
+/// Whether scenario text holds a `[classifier]` table (text that is not TOML is left to the
+/// density parser, whose errors name the place).
+fn is_classification(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("classifier"))
+}
+
+/// Parses scenario text of either kind.
+pub fn parse_any(text: &str, name: &str, file: Option<&Path>) -> Result<AnyScenario, InputError> {
+    if is_classification(text) {
+        let shown = shown_name(name, file);
+        let raw = from_toml(text, &shown)?;
+        classifier::parse(raw, text, &shown, name).map(AnyScenario::Classification)
+    } else {
+        parse(text, name, file).map(AnyScenario::Density)
+    }
 }
 
 /// Scenario files larger than this are refused before they are read: a scenario is a page
@@ -230,20 +314,22 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, InputError> {
 /// Parses scenario bytes: text that is not UTF-8 is refused at the line and column of its
 /// first bad byte, so the one place to fix is named.
 pub fn parse_bytes(bytes: &[u8], name: &str, file: Option<&Path>) -> Result<Scenario, InputError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse(text, name, file),
-        Err(e) => {
-            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
-            let (line, col) = line_col(&good, good.len());
-            let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
-            Err(InputError::new(format!(
-                "not valid UTF-8 (byte 0x{bad:02x}): save the scenario as UTF-8 text"
-            ))
-            .in_file(shown_name(name, file))
-            .at_line(line)
-            .at_column(col))
-        }
-    }
+    parse(utf8(bytes, name, file)?, name, file)
+}
+
+/// The bytes as text, or an error at the line and column of the first bad byte.
+fn utf8<'b>(bytes: &'b [u8], name: &str, file: Option<&Path>) -> Result<&'b str, InputError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+        let (line, col) = line_col(&good, good.len());
+        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+        InputError::new(format!(
+            "not valid UTF-8 (byte 0x{bad:02x}): save the scenario as UTF-8 text"
+        ))
+        .in_file(shown_name(name, file))
+        .at_line(line)
+        .at_column(col)
+    })
 }
 
 /// How a scenario is named in errors: its file, or `<preset NAME>`.
@@ -260,30 +346,7 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         let (line, col) = line_col(text, span.start);
         InputError::new(msg).in_file(&shown).at_line(line).at_column(col).field(field)
     };
-    let raw: RawScenario = toml::from_str(text).map_err(|e| {
-        let mut msg = e.message().trim().to_string();
-        // toml's "duplicate key" names no key: its span is the key, so name it.
-        if msg == "duplicate key"
-            && let Some(key) = e.span().and_then(|s| text.get(s))
-        {
-            msg = format!(
-                "duplicate key `{}`: each key and table may be given only once",
-                key.trim()
-            );
-        }
-        // Some errors (a recursion limit) come without a span: the parser's own error for
-        // the same text may have one, else the deepest line is where it went too deep.
-        let span = e
-            .span()
-            .or_else(|| toml::de::DeTable::parse(text).err().and_then(|p| p.span()))
-            .or_else(|| deepest_line(text));
-        let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
-        let mut err = InputError::new(msg).in_file(&shown).at_line(line).at_column(col);
-        if let Some(field) = toml_error_field(text, e.message(), span) {
-            err = err.field(field);
-        }
-        err
-    })?;
+    let raw: RawScenario = from_toml(text, &shown)?;
 
     let sample_size = match raw.sample_size {
         None => 200,
@@ -356,21 +419,6 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
 
     let raw_model_span = raw.model.family.span();
     let model = family_kind(&raw.model.family, "model.family", &at)?;
-    let whole = |v: &Option<Spanned<i64>>,
-                 field: &str,
-                 lo: i64,
-                 hi: i64|
-     -> Result<Option<i64>, InputError> {
-        match v {
-            None => Ok(None),
-            Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(Some(*s.get_ref())),
-            Some(s) => Err(at(
-                s.span(),
-                field,
-                format!("must be a whole number from {lo} to {hi}, got {}", s.get_ref()),
-            )),
-        }
-    };
     let model_fixed = model_fixed_part(&raw.model, model, &at)?;
     // The model's fixed part as prepare takes it: the file's, else a same-family truth's.
     let fixed = model_fixed.or(match &source {
@@ -407,9 +455,49 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         }
     };
 
-    let mut settings = Settings::default();
+    let (settings, stopping) = optimizer(raw.optimizer, Settings::default(), &at)?;
+
+    Ok(Scenario {
+        name: name.to_string(),
+        title: printable(&raw.title.into_inner(), false),
+        lesson: printable(&raw.lesson.unwrap_or_default(), true),
+        seed: raw.seed.unwrap_or(1),
+        sample_size,
+        source,
+        model,
+        model_fixed,
+        start,
+        settings,
+        stopping,
+        model_at: file.map(|_| line_col(text, raw_model_span.start)),
+        focus: raw.view.and_then(|v| v.focus),
+    })
+}
+
+/// The `[optimizer]` table checked: settings (from `defaults`) and stopping rules.
+fn optimizer(
+    raw: Option<RawOptimizer>,
+    defaults: Settings,
+    at: &impl Fn(std::ops::Range<usize>, &str, String) -> InputError,
+) -> Result<(Settings, Stopping), InputError> {
+    let whole = |v: &Option<Spanned<i64>>,
+                 field: &str,
+                 lo: i64,
+                 hi: i64|
+     -> Result<Option<i64>, InputError> {
+        match v {
+            None => Ok(None),
+            Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(Some(*s.get_ref())),
+            Some(s) => Err(at(
+                s.span(),
+                field,
+                format!("must be a whole number from {lo} to {hi}, got {}", s.get_ref()),
+            )),
+        }
+    };
+    let mut settings = defaults;
     let mut stopping = Stopping::default();
-    if let Some(o) = raw.optimizer {
+    if let Some(o) = raw {
         if let Some(k) = o.kind {
             settings.kind = OptimizerKind::from_name(k.get_ref()).ok_or_else(|| {
                 at(
@@ -461,20 +549,34 @@ pub fn parse(text: &str, name: &str, file: Option<&Path>) -> Result<Scenario, In
         }
     }
 
-    Ok(Scenario {
-        name: name.to_string(),
-        title: printable(&raw.title.into_inner(), false),
-        lesson: printable(&raw.lesson.unwrap_or_default(), true),
-        seed: raw.seed.unwrap_or(1),
-        sample_size,
-        source,
-        model,
-        model_fixed,
-        start,
-        settings,
-        stopping,
-        model_at: file.map(|_| line_col(text, raw_model_span.start)),
-        focus: raw.view.and_then(|v| v.focus),
+    Ok((settings, stopping))
+}
+
+/// Deserialises scenario text, a toml error named at its line, column and field.
+fn from_toml<T: serde::de::DeserializeOwned>(text: &str, shown: &Path) -> Result<T, InputError> {
+    toml::from_str(text).map_err(|e| {
+        let mut msg = e.message().trim().to_string();
+        // toml's "duplicate key" names no key: its span is the key, so name it.
+        if msg == "duplicate key"
+            && let Some(key) = e.span().and_then(|s| text.get(s))
+        {
+            msg = format!(
+                "duplicate key `{}`: each key and table may be given only once",
+                key.trim()
+            );
+        }
+        // Some errors (a recursion limit) come without a span: the parser's own error for
+        // the same text may have one, else the deepest line is where it went too deep.
+        let span = e
+            .span()
+            .or_else(|| toml::de::DeTable::parse(text).err().and_then(|p| p.span()))
+            .or_else(|| deepest_line(text));
+        let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
+        let mut err = InputError::new(msg).in_file(shown).at_line(line).at_column(col);
+        if let Some(field) = toml_error_field(text, e.message(), span) {
+            err = err.field(field);
+        }
+        err
     })
 }
 
@@ -638,7 +740,10 @@ fn model_fixed_part(
 pub fn catalogue() -> Vec<(String, Result<String, InputError>)> {
     let mut out: Vec<(String, Result<String, InputError>)> = PRESETS
         .iter()
-        .map(|(name, src)| ((*name).to_string(), parse(src, name, None).map(|s| s.title)))
+        .chain(CLASS_PRESETS)
+        .map(|(name, src)| {
+            ((*name).to_string(), parse_any(src, name, None).map(|s| s.title().to_string()))
+        })
         .collect();
     if let Ok(dir) = std::fs::read_dir("scenarios") {
         let mut paths: Vec<PathBuf> = dir
@@ -654,12 +759,13 @@ pub fn catalogue() -> Vec<(String, Result<String, InputError>)> {
             let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let same = PRESETS
                 .iter()
+                .chain(CLASS_PRESETS)
                 .any(|(n, src)| *n == stem && read_bounded(&p).is_ok_and(|t| t == src.as_bytes()));
             if same {
                 continue;
             }
             let shown = p.display().to_string();
-            out.push((shown.clone(), load(&shown).map(|s| s.title)));
+            out.push((shown.clone(), load_any(&shown).map(|s| s.title().to_string())));
         }
     }
     out

@@ -6,23 +6,44 @@
 
 pub mod action;
 pub mod app;
+pub mod class_app;
+mod class_data_pane;
+mod class_entropy_pane;
+mod class_likelihood_pane;
+pub mod class_loop;
+pub mod class_run;
+pub mod class_view;
 mod cross_entropy_pane;
 mod data_pane;
 pub mod derived;
+pub mod describe;
 pub mod effect;
 pub mod export;
+pub mod footer;
+pub mod form;
+pub mod how_sure;
+pub mod intervals;
 pub mod jobs;
 pub mod keys;
-mod likelihood_pane;
+mod lesson_pane;
+pub mod likelihood_pane;
+mod mouse;
 mod overlays;
 pub mod pace;
 pub mod pane;
+pub mod qq_pane;
 mod rebuild;
 pub mod run;
+pub mod sampling;
+mod sampling_pane;
 pub mod series;
 pub mod session;
+pub mod simplex;
 pub mod speed;
 mod status_pane;
+pub mod step_pane;
+pub mod stepping;
+pub mod sure_lines;
 pub mod theme;
 mod underflow_pane;
 pub mod view;
@@ -36,18 +57,23 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    self, Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::error::InputError;
 use crate::scenario;
 use action::{Action, Work};
 use app::App;
-use effect::apply;
+use class_app::ClassApp;
+use effect::{Effect, apply};
 use pace::Pacer;
 use worker::Worker;
 
 /// Frame interval while something is moving (running, or the surface filling in).
 const BUSY_FRAME: Duration = Duration::from_millis(16);
+/// Poll timeout while the surface fills in (and no steps are under way).
+const FILL_FRAME: Duration = Duration::from_millis(1);
 /// Poll timeout when idle: nothing changes until a key arrives.
 const IDLE_FRAME: Duration = Duration::from_millis(250);
 
@@ -61,8 +87,12 @@ pub fn color_wanted() -> bool {
 /// runs the explorer until the user quits or a signal arrives.
 pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, InputError> {
     let name = scenario_name.unwrap_or(scenario::DEFAULT_PRESET);
-    let loaded = scenario::load(name)?;
-    let mut app = App::new(loaded, seed, color_wanted())?;
+    let mut explorer = match scenario::load_any(name)? {
+        scenario::AnyScenario::Density(s) => Explorer::Density(App::new(s, seed, color_wanted())?),
+        scenario::AnyScenario::Classification(c) => {
+            Explorer::Class(ClassApp::new(c, seed, color_wanted())?)
+        }
+    };
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if dumb || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(InputError::new(format!(
@@ -93,7 +123,10 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
     #[cfg(unix)]
     watch_for_hangup(Arc::clone(&stop));
     let result = ratatui::run(|terminal| {
-        run_loop(terminal, &mut app, &stop, |timeout| {
+        // Mouse reports on; every way out below turns them off again (return, panic, signal,
+        // suspend), or the shell would receive the mouse's escape sequences as typing.
+        ratatui::crossterm::execute!(std::io::stdout(), event::EnableMouseCapture)?;
+        let events = |timeout| {
             let event = if event::poll(timeout)? { Some(event::read()?) } else { None };
             let ctrl_z = matches!(&event, Some(Event::Key(k)) if k.code == KeyCode::Char('z')
                 && k.modifiers.contains(KeyModifiers::CONTROL)
@@ -105,15 +138,63 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
                 return Ok(Some(Event::Resize(w, h)));
             }
             Ok(event)
-        })
+        };
+        explore(terminal, &mut explorer, &stop, events)
     });
     // ratatui leaves the cursor hidden; show it again for the shell.
+    release_mouse();
     show_cursor();
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
             eprintln!("mlex: terminal error: {e}");
             Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// The explorer on screen: densities, or a classifier.
+enum Explorer {
+    Density(App),
+    Class(ClassApp),
+}
+
+/// Runs whichever explorer is open; a scenario of the other kind chosen in the picker opens
+/// the other one (built here, in place: an error keeps the current explorer and says why).
+fn explore<B: Backend>(
+    terminal: &mut Terminal<B>,
+    explorer: &mut Explorer,
+    stop: &AtomicBool,
+    mut events: impl FnMut(Duration) -> std::io::Result<Option<Event>>,
+) -> std::io::Result<()>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    loop {
+        let next = match explorer {
+            Explorer::Density(app) => {
+                let Some(name) = run_loop_until(terminal, app, stop, &mut events)? else {
+                    return Ok(());
+                };
+                match scenario::load_any(&name) {
+                    Ok(scenario::AnyScenario::Classification(c)) => {
+                        ClassApp::new(c, None, app.color).map(Explorer::Class)
+                    }
+                    Ok(scenario::AnyScenario::Density(_)) => continue,
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| app.overlay = pane::Overlay::Error(e.to_string()))
+            }
+            Explorer::Class(app) => match class_loop::run_loop(terminal, app, stop, &mut events)? {
+                class_loop::Leave::Quit => return Ok(()),
+                class_loop::Leave::Density(name) => scenario::load(&name)
+                    .and_then(|s| App::new(s, None, app.color))
+                    .map(Explorer::Density)
+                    .map_err(|e| app.overlay = pane::Overlay::Error(e.to_string())),
+            },
+        };
+        if let Ok(next) = next {
+            *explorer = next;
         }
     }
 }
@@ -147,6 +228,7 @@ fn watch_for_hangup(stop: Arc<AtomicBool>) {
                     let _ = ratatui::crossterm::terminal::disable_raw_mode();
                     let _ = ratatui::crossterm::execute!(
                         std::io::stdout(),
+                        event::DisableMouseCapture,
                         ratatui::crossterm::terminal::LeaveAlternateScreen,
                         ratatui::crossterm::cursor::Show
                     );
@@ -175,11 +257,21 @@ fn terminal_gone() -> bool {
 fn suspend_process() -> std::io::Result<()> {
     use ratatui::crossterm::{cursor, execute, terminal};
     terminal::disable_raw_mode()?;
-    execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show)?;
+    execute!(
+        std::io::stdout(),
+        event::DisableMouseCapture,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    )?;
     #[cfg(unix)]
     signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
     terminal::enable_raw_mode()?;
-    execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+    execute!(
+        std::io::stdout(),
+        terminal::EnterAlternateScreen,
+        cursor::Hide,
+        event::EnableMouseCapture
+    )?;
     Ok(())
 }
 
@@ -187,12 +279,18 @@ fn show_cursor() {
     let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::cursor::Show);
 }
 
+fn release_mouse() {
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
+}
+
 /// ratatui's panic hook (set up by `ratatui::run`) leaves raw mode and the alternate screen,
-/// then calls the hook it found: this one, which shows the cursor before the standard hook
+/// then calls the hook it found: this one, which turns the mouse reports off and shows the
+/// cursor before the standard hook
 /// prints the message, so the message lands on a usable screen.
 fn show_cursor_on_panic() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
         show_cursor();
         previous(info);
     }));
@@ -209,8 +307,21 @@ pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     stop: &AtomicBool,
-    mut next_event: impl FnMut(Duration) -> std::io::Result<Option<Event>>,
+    next_event: impl FnMut(Duration) -> std::io::Result<Option<Event>>,
 ) -> std::io::Result<()>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    run_loop_until(terminal, app, stop, next_event).map(|_| ())
+}
+
+/// [`run_loop`], left early with the name of a classification scenario the picker chose.
+pub fn run_loop_until<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    stop: &AtomicBool,
+    mut next_event: impl FnMut(Duration) -> std::io::Result<Option<Event>>,
+) -> std::io::Result<Option<String>>
 where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
@@ -222,19 +333,36 @@ where
     let debug_panic = std::env::var_os("MLEX_DEBUG_PANIC").is_some_and(|v| !v.is_empty());
     let mut pacer = Pacer::default();
     let mut worker = Worker::default();
+    // The sampling view's repeats have a worker of their own: on the builds' one, a batch
+    // would cancel a build under way (the newest request wins there).
+    let mut sampler = Worker::default();
     loop {
         terminal.draw(|frame| view::draw(frame, app)).map_err(std::io::Error::other)?;
         if app.quit || stop.load(Ordering::Relaxed) {
-            return Ok(());
+            return Ok(None);
         }
         assert!(
             !debug_panic,
             "MLEX_DEBUG_PANIC is set: a deliberate panic to test terminal restoration"
         );
-        let busy =
-            app.running || app.run.trace_pending() || app.run.surface_pending() || worker.busy();
+        let busy = app.running
+            || app.stepping()
+            || app.run.trace_pending()
+            || app.run.surface_pending()
+            || worker.busy()
+            || sampler.busy();
+        // Filling the surface, the loop comes back for more cells as soon as a frame is
+        // drawn (a key still ends the wait at once): at m = 10^6 a cell is a pass, and 16 ms
+        // of waiting per few cells would stretch the fill many times over.
+        let wait = if app.run.surface_pending() && !app.stepping() {
+            FILL_FRAME
+        } else if busy {
+            BUSY_FRAME
+        } else {
+            IDLE_FRAME
+        };
         let mut events = Vec::new();
-        if let Some(first) = next_event(if busy { BUSY_FRAME } else { IDLE_FRAME })? {
+        if let Some(first) = next_event(wait)? {
             events.push(first);
             while events.len() < MAX_BATCH {
                 match next_event(Duration::ZERO)? {
@@ -247,13 +375,24 @@ where
         for event in events {
             match event {
                 Event::Key(key) if key.kind == KeyEventKind::Press => {
-                    let Some(action) = keys::action_for(key) else { continue };
+                    // In the form, characters are typed rather than bound.
+                    let typing = matches!(app.overlay, pane::Overlay::Edit(_));
+                    let action =
+                        if typing { form::typing_action(key) } else { keys::action_for(key) };
+                    let Some(action) = action else { continue };
                     // Held step keys: what does not fit in a frame is dropped, not queued.
                     if action == Action::Step && batch.elapsed() > STEP_BUDGET {
                         continue;
                     }
-                    dispatch(app, action, &mut worker);
+                    if let Some(name) = dispatch(app, action, &mut worker, &mut sampler) {
+                        return Ok(Some(name));
+                    }
                     pacer.reset();
+                }
+                Event::Mouse(mouse) => {
+                    if let Some(action) = mouse_action(mouse) {
+                        dispatch(app, action, &mut worker, &mut sampler);
+                    }
                 }
                 Event::Resize(w, h) => {
                     // A full redraw: after a resize, or a return from the background, the
@@ -275,13 +414,19 @@ where
             continue;
         }
         worker.pump();
+        for answer in sampler.answers() {
+            dispatch(app, answer, &mut worker, &mut sampler);
+        }
         for answer in worker.answers() {
-            dispatch(app, answer, &mut worker);
+            if let Some(name) = dispatch(app, answer, &mut worker, &mut sampler) {
+                return Ok(Some(name));
+            }
             // A new run: its steps and cells cost something else entirely.
             pacer.reset();
         }
         worker.pump();
-        let (was_running, filling) = (app.running, !app.running && app.run.surface_pending());
+        let was_running = app.running && !app.offloads();
+        let cells_before = app.run.surface.as_ref().map_or(0, |s| s.cells_done);
         let mut work = pacer.work(app.running.then(|| app.steps_per_second()));
         if worker.busy() {
             // The run on screen is about to be replaced: its surface, trace and steps wait
@@ -290,31 +435,59 @@ where
             work = Work { steps: 0, cells: 0, points: 0 };
         }
         let clock = Instant::now();
-        apply(app, Action::Tick(work));
-        let (stepping, filling) =
-            (was_running && app.running, filling && app.run.surface_pending());
-        // Only a tick that was given the work says what the work costs: an empty one (a
-        // build under way) would teach the pacer that 2048 cells take no time.
+        dispatch(app, Action::Tick(work), &mut worker, &mut sampler);
+        let stepping = was_running && app.running;
+        let cells_after = app.run.surface.as_ref().map_or(0, |s| s.cells_done);
+        // Only a tick that was given the work and did it says what the work costs: an empty
+        // one (a build under way, steps on the stepper) would teach the pacer that 2048
+        // cells take no time. Steps on the stepper are not timed here at all.
         pacer.observe(
             clock.elapsed(),
             stepping && work.steps > 0 && pacer.saturated(work),
-            filling && work.cells > 0,
+            !stepping && cells_after >= cells_before + work.cells && work.cells > 0,
         );
+    }
+}
+
+/// The action for a mouse event: a left click, or a wheel notch (others do nothing).
+#[must_use]
+pub fn mouse_action(mouse: MouseEvent) -> Option<Action> {
+    let (column, row) = (mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+        MouseEventKind::ScrollUp => Some(Action::Wheel { column, row, closer: true }),
+        MouseEventKind::ScrollDown => Some(Action::Wheel { column, row, closer: false }),
+        _ => None,
     }
 }
 
 /// What a batch of held step keys may spend before the rest are dropped: about a frame.
 const STEP_BUDGET: Duration = Duration::from_millis(12);
 
-/// Applies an action: short effects are carried out here, long ones go to the worker.
-fn dispatch(app: &mut App, action: Action, worker: &mut Worker) {
+/// Applies an action: short effects are carried out here, long ones go to the worker (the
+/// sampling view's batches to their own); a classification scenario to load is handed back
+/// (Some(name)) for the other explorer.
+fn dispatch(
+    app: &mut App,
+    action: Action,
+    worker: &mut Worker,
+    sampler: &mut Worker,
+) -> Option<String> {
     let mut pending = app.update(action);
     while !pending.is_empty() {
         let effect = pending.remove(0);
-        if effect.is_long() {
+        if let Effect::LoadScenario(name) = &effect
+            && scenario::is_classification_name(name)
+        {
+            return Some(name.clone());
+        }
+        if matches!(effect, Effect::Sample(_)) {
+            sampler.submit(effect);
+        } else if effect.is_long() {
             worker.submit(effect);
         } else {
             pending.extend(app.update(effect::perform(effect)));
         }
     }
+    None
 }

@@ -19,6 +19,61 @@ use proptest::test_runner::RngSeed;
 type Case = (&'static str, Option<(usize, usize)>, Option<&'static str>, &'static [&'static str]);
 
 const CASES: &[Case] = &[
+    // Classification scenarios: the [classifier] table.
+    (
+        "classifier_unknown_truth.toml",
+        Some((5, 9)),
+        Some("classifier.truth"),
+        &["unknown truth 'spirals'", "xor"],
+    ),
+    (
+        "classifier_logistic_three_classes.toml",
+        Some((5, 9)),
+        Some("classifier.model"),
+        &["takes two classes", "use softmax"],
+    ),
+    (
+        "classifier_squared_error_softmax.toml",
+        Some((6, 13)),
+        Some("classifier.objective"),
+        &["squared error is on the sigmoid"],
+    ),
+    (
+        "classifier_hidden_on_logistic.toml",
+        Some((6, 10)),
+        Some("classifier.hidden"),
+        &["no hidden layer"],
+    ),
+    (
+        "classifier_hidden_too_many.toml",
+        Some((6, 10)),
+        Some("classifier.hidden"),
+        &["from 1 to 32, got 64"],
+    ),
+    (
+        "classifier_start_length.toml",
+        Some((6, 9)),
+        Some("classifier.start"),
+        &["takes 3 finite numbers, got 2"],
+    ),
+    (
+        "classifier_truth_params_mixture.toml",
+        Some((5, 16)),
+        Some("classifier.truth_params"),
+        &["only a linear truth"],
+    ),
+    (
+        "classifier_unknown_field.toml",
+        Some((5, 1)),
+        Some("classifier.layers"),
+        &["unknown field `layers`"],
+    ),
+    (
+        "classifier_unknown_objective.toml",
+        Some((5, 13)),
+        Some("classifier.objective"),
+        &["unknown objective 'hinge'"],
+    ),
     // TOML syntax.
     ("unclosed_string.toml", Some((1, 13)), None, &["invalid basic string, expected `\"`"]),
     ("bad_table_header.toml", Some((9, 7)), None, &["unclosed table, expected `]`"]),

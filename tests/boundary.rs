@@ -194,8 +194,15 @@ fn a_likelihood_without_bound_is_not_a_boundary_supremum() {
     let reason = fit.run(&objective, &Stopping { max_steps: 300, ..Stopping::default() });
     let (sigma1, ll) = (fit.current().natural[2], fit.current().log_likelihood);
     // The run did go where ℓ has no bound (sigma1 collapsed and ℓ climbed), and stopped as
-    // soon as the collapse showed, saying so.
-    assert!(sigma1 < 1e-7 && ll > at_start, "sigma1 {sigma1}, ℓ {at_start} → {ll}");
+    // soon as the collapse showed, saying so. Collapsed means below 1e-7 of the sample's
+    // spread (the rule `collapsing` applies), not below 1e-7 itself: this sample's sd is
+    // 1.058, and where the last step lands under the threshold depends on the Hessian's
+    // last digits (the closed form's path ends at 1.043e-7, the differences' went further).
+    let collapsed = 1e-7 * sample.stats().x.variance().sqrt();
+    assert!(
+        sigma1 < collapsed && ll > at_start,
+        "sigma1 {sigma1} vs {collapsed}, ℓ {at_start} → {ll}"
+    );
     assert!(!matches!(reason, StopReason::Boundary { .. }), "{reason:?}");
     assert_eq!(reason, StopReason::Unbounded { parameter: 2 });
 }

@@ -93,6 +93,6 @@ fn closed_form_hessians_match_differences_of_the_gradient() {
             }
         }
     }
-    // cauchy and weibull, two θ and two sizes each.
-    assert_eq!(closed_forms, 8);
+    // cauchy, weibull and normal_mixture, two θ and two sizes each.
+    assert_eq!(closed_forms, 12);
 }

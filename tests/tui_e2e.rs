@@ -332,7 +332,9 @@ fn assert_layout_whole(s: &Session) {
     let parser = s.screen.lock().expect("parser");
     let corner = |r, c| parser.screen().cell(r, c).map(|c| c.contents().to_string());
     assert_eq!(corner(0, 0).as_deref(), Some("┌"), "{contents}");
-    assert_eq!(corner(ROWS - 1, COLS - 1).as_deref(), Some("┘"), "{contents}");
+    // The last row is the footer of key hints; the panes end just above it.
+    assert_eq!(corner(ROWS - 2, COLS - 1).as_deref(), Some("┘"), "{contents}");
+    assert!(contents.lines().last().is_some_and(|l| l.contains("q quit")), "{contents}");
 }
 
 #[test]
@@ -533,4 +535,61 @@ fn a_stop_restores_the_terminal_and_a_continue_redraws() {
     s.send(b"q");
     s.wait_exit();
     s.assert_terminal_restored();
+}
+
+/// The row and column (0-based) where `needle` first shows on the screen.
+fn locate(s: &Session, needle: char, within: std::ops::Range<u16>) -> Option<(u16, u16)> {
+    let parser = s.screen.lock().expect("parser");
+    let screen = parser.screen();
+    for row in within {
+        for col in COLS / 2..COLS {
+            if screen.cell(row, col).is_some_and(|c| c.contents().starts_with(needle)) {
+                return Some((row, col));
+            }
+        }
+    }
+    None
+}
+
+/// The mouse, end to end: the binary turns mouse reports on (SGR), a click sent as the
+/// terminal would send it (`ESC [ < 0 ; X ; Y M`, then the release `m`) on the likelihood
+/// surface starts a new run from there, so θ changes; the wheel zooms; on the way out the
+/// reports are turned off again.
+#[test]
+fn a_mouse_click_on_the_surface_moves_theta() {
+    let mut s = started();
+    s.wait_for("% LR regions");
+    let raw = s.raw();
+    assert!(find(&raw, b"\x1b[?1000h").is_some(), "mouse reports were never turned on");
+    assert!(find(&raw, b"\x1b[?1006h").is_some(), "SGR mouse reports were never asked for");
+    s.wait_for("θ: mu = -1, sigma = 4");
+    // The MLE marker, on the right half of the screen in the top panes.
+    let start = Instant::now();
+    // Only the top panes' rows: the underflow pane's title has a × too.
+    let (row, col) = loop {
+        if let Some(at) = locate(&s, '×', 1..ROWS / 2 - 3) {
+            break at;
+        }
+        assert!(start.elapsed() < PATIENCE, "no MLE marker:\n{}", s.contents());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let press = format!("\x1b[<0;{};{}M", col + 1, row + 1);
+    let release = format!("\x1b[<0;{};{}m", col + 1, row + 1);
+    s.send(press.as_bytes());
+    s.send(release.as_bytes());
+    s.wait_for("a new run from the clicked θ");
+    assert!(!s.contents().contains("θ: mu = -1, sigma = 4"), "θ did not change");
+    s.wait_for("iteration 0");
+    // The wheel (button 64 = up) zooms the surface about the pointer: its axes narrow.
+    assert!(s.contents().contains("mu → -1.74..5.70"), "{}", s.contents());
+    s.send(format!("\x1b[<64;{};{}M", col + 1, row + 1).as_bytes());
+    s.wait_for("surface zoomed to");
+    assert!(!s.contents().contains("mu → -1.74..5.70"), "{}", s.contents());
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    s.assert_terminal_restored();
+    let raw = s.raw();
+    let on = find(&raw, b"\x1b[?1000h").expect("on");
+    let off = raw.windows(8).rposition(|w| w == b"\x1b[?1000l").expect("mouse reports left on");
+    assert!(off > on);
 }

@@ -36,7 +36,10 @@ impl World {
             ),
             // Loading reads the preset or file, and building samples, as the loop's worker
             // would.
-            long @ (Effect::LoadScenario(_) | Effect::Build(_)) => effect::perform(long),
+            long @ (Effect::LoadScenario(_)
+            | Effect::Build(_)
+            | Effect::Steps(_)
+            | Effect::Sample(_)) => effect::perform(long),
             Effect::Export { dir, scenario, runs } => {
                 let path = dir.join(format!("mlex-{scenario}-{}.csv", self.exports.len() + 1));
                 self.exports.push((path.clone(), export::csv(&runs)));

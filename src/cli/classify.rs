@@ -127,6 +127,7 @@ fn request(
         max_steps,
         tolerance,
         inference: inference.level()?,
+        ..ClassifierRequest::default()
     })
 }
 
@@ -237,5 +238,18 @@ pub fn classify(args: ClassifyArgs) -> Result<ExitCode, Failure> {
         mc_points: args.mc_points,
     };
     print(&classify_truth(&truth, &req)?, args.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mlex run --scenario S` for a classification scenario: its report, as `mlex classify`
+/// prints it.
+pub fn run_scenario(
+    s: &crate::scenario::ClassScenario,
+    steps: Option<usize>,
+    seed: Option<u64>,
+    format: Format,
+) -> Result<ExitCode, Failure> {
+    let report = crate::runner::classify::run_class_scenario(s, steps, seed)?;
+    print(&report, format)?;
     Ok(ExitCode::SUCCESS)
 }

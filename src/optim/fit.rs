@@ -209,6 +209,10 @@ pub struct Fit {
     /// The last verdict of [`Fit::conclude`], with the number of records and the stopping
     /// rules it was reached for: the check of a maximum costs a Hessian, made once.
     verdict: Option<(usize, Stopping, StopReason)>,
+    /// Records before `history[0]` (a [`Fit::continuation`] holds only the tail it needs).
+    offset: usize,
+    /// ℓ/m at the start, record 0, which a continuation may not hold.
+    start_mean: f64,
 }
 
 impl Fit {
@@ -230,7 +234,10 @@ impl Fit {
             previous_gradient: vec![0.0; dim],
             trail: Vec::new(),
             verdict: None,
+            offset: 0,
+            start_mean: 0.0,
         };
+        fit.start_mean = fit.current.mean_log_likelihood;
         fit.restart_trail();
         fit.record(Event::Start);
         fit
@@ -443,7 +450,7 @@ impl Fit {
     /// Whether a stopping rule holds now, a stop that looks like a maximum checked to be one
     /// (see [`super::verify`]); the verdict is kept until the fit moves on.
     pub fn conclude(&mut self, model: &dyn Model, stopping: &Stopping) -> Option<StopReason> {
-        let at = self.history.len();
+        let at = self.records();
         if let Some((seen, rules, reason)) = self.verdict
             && seen == at
             && rules == *stopping
@@ -451,7 +458,7 @@ impl Fit {
             return Some(reason);
         }
         let candidate = self.check(stopping)?;
-        let start = self.history[0].mean_log_likelihood;
+        let start = self.start_mean;
         let reason = verify::verdict(
             model,
             candidate,
@@ -467,7 +474,60 @@ impl Fit {
     /// The verdict [`Fit::conclude`] reached at the current point, if it was asked.
     #[must_use]
     pub fn verdict(&self) -> Option<StopReason> {
-        self.verdict.filter(|(seen, _, _)| *seen == self.history.len()).map(|(_, _, r)| r)
+        self.verdict.filter(|(seen, _, _)| *seen == self.records()).map(|(_, _, r)| r)
+    }
+
+    /// Records made so far, counting those a continuation does not hold.
+    fn records(&self) -> usize {
+        self.offset + self.history.len()
+    }
+
+    /// The fit as it stands with only the tail of its history that the stopping rules read
+    /// (the stall rule's two windows), to be stepped elsewhere (the explorer's stepper
+    /// thread) and handed back to [`Fit::absorb`]: copying a long history for every batch of
+    /// steps would cost more than the steps.
+    #[must_use]
+    pub fn continuation(&self) -> Fit {
+        let keep = self.history.len().min(2 * STALL_WINDOW + 1);
+        let cut = self.history.len() - keep;
+        Fit {
+            settings: self.settings,
+            optimizer: self.optimizer.clone(),
+            current: self.current.clone(),
+            iteration: self.iteration,
+            refusals: self.refusals,
+            history: self.history[cut..].to_vec(),
+            stopped: self.stopped,
+            kinked: self.kinked.clone(),
+            previous_gradient: self.previous_gradient.clone(),
+            trail: self.trail.clone(),
+            verdict: self.verdict,
+            offset: self.offset + cut,
+            start_mean: self.start_mean,
+        }
+    }
+
+    /// Takes the state of `continued`, a [`Fit::continuation`] of this fit stepped on, and
+    /// appends the records it made: the same fit as if the steps had been taken here. None
+    /// (and nothing changed) when `continued` does not continue this fit as it is now.
+    pub fn absorb(&mut self, mut continued: Fit) -> Option<()> {
+        // The continuation's copy of this fit's last record must be that record.
+        let held = self.records().checked_sub(continued.offset)?;
+        let last = held.checked_sub(1).and_then(|i| continued.history.get(i))?;
+        if Some(last) != self.history.last() || continued.settings != self.settings {
+            return None;
+        }
+        self.history.extend(continued.history.drain(held..));
+        self.optimizer = continued.optimizer;
+        self.current = continued.current;
+        self.iteration = continued.iteration;
+        self.refusals = continued.refusals;
+        self.stopped = continued.stopped;
+        self.kinked = continued.kinked;
+        self.previous_gradient = continued.previous_gradient;
+        self.trail = continued.trail;
+        self.verdict = continued.verdict;
+        Some(())
     }
 
     /// Whether a stopping rule holds now, before the check of a maximum: a candidate, not a

@@ -15,22 +15,45 @@ const MAX_HALVINGS: usize = 60;
 /// Armijo's sufficient-increase fraction.
 const ARMIJO: f64 = 1e-4;
 
-/// Newton's method. It keeps no state between steps and has no step size: each line search
-/// starts from the full Newton step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Newton;
+/// Newton's method. It has no step size: each line search starts from the full Newton step.
+/// Nothing carries from one step to the next; it keeps only what its last step saw, for the
+/// explorer to show.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Newton {
+    last: Option<NewtonStep>,
+}
+
+/// What Newton's last step saw and did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewtonStep {
+    /// The Hessian of ℓ/m at the point the step left, in free coordinates.
+    pub hessian: Vec<Vec<f64>>,
+    /// Whether −H was positive definite there (else it was shifted towards the gradient).
+    pub curved: bool,
+    /// The fraction of the Newton direction taken: below 1 the line search shortened the
+    /// step, above 1 it stretched it (an indefinite Hessian); None when no step ascended.
+    pub alpha: Option<f64>,
+}
 
 impl Newton {
     /// One iteration from `current` (its gradient already zeroed where `frozen`).
-    #[allow(clippy::unused_self)] // a method like the other optimisers' steps
     pub fn step(&mut self, objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
-        step(objective, current, frozen)
+        let (step, seen) = step(objective, current, frozen);
+        self.last = Some(seen);
+        step
+    }
+
+    /// What the last step saw (None before the first).
+    #[must_use]
+    pub fn last_step(&self) -> Option<&NewtonStep> {
+        self.last.as_ref()
     }
 }
 
-fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
+fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> (Step, NewtonStep) {
     let g = &current.gradient;
     let h = objective.hessian(&current.free);
+    let seen = |curved: bool, alpha: Option<f64>| NewtonStep { hessian: h.clone(), curved, alpha };
     let mut neg: Vec<Vec<f64>> = h.iter().map(|row| row.iter().map(|v| -v).collect()).collect();
     freeze(&mut neg, frozen);
     let (direction, curved) = match solve_positive_definite(&neg, g) {
@@ -56,11 +79,11 @@ fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
         let Some(next) = at(alpha) else { break };
         if good(&next, alpha) {
             if curved || alpha < 1.0 {
-                return Step::Accepted(next);
+                return (Step::Accepted(next), seen(curved, Some(alpha)));
             }
             // Where the surface curves upwards (an indefinite Hessian: a ridge, a saddle) the
             // full step can be far too short: keep doubling while ℓ keeps rising.
-            let mut best = next;
+            let (mut best, mut best_alpha) = (next, alpha);
             for _ in 0..MAX_HALVINGS {
                 alpha *= 2.0;
                 match at(alpha) {
@@ -68,16 +91,16 @@ fn step(objective: &dyn Model, current: &Eval, frozen: &[bool]) -> Step {
                         if good(&longer, alpha)
                             && longer.mean_log_likelihood > best.mean_log_likelihood =>
                     {
-                        best = longer;
+                        (best, best_alpha) = (longer, alpha);
                     }
                     _ => break,
                 }
             }
-            return Step::Accepted(best);
+            return (Step::Accepted(best), seen(curved, Some(best_alpha)));
         }
         alpha *= 0.5;
     }
-    Step::NoAscent
+    (Step::NoAscent, seen(curved, None))
 }
 
 /// Solves (−H + τI) d = g for the smallest τ ∈ {0, τ₀, 4τ₀, …} that makes the matrix

@@ -223,7 +223,11 @@ impl ClassReport {
         let u = &self.underflow;
         row(
             "Π q(y|x)",
-            format!("{:.6} × 10^{} (log10 = {:.6})", u.mantissa, u.exponent, u.log10_likelihood),
+            format!(
+                "{} (log10 = {:.6})",
+                crate::format::times_ten(u.mantissa, u.exponent, 6),
+                u.log10_likelihood
+            ),
         );
         let at = |v: Option<usize>| v.map_or_else(|| "never".to_string(), |m| format!("m = {m}"));
         row("f64 product zero", at(u.f64_zero_at));

@@ -17,8 +17,11 @@ use crate::report::classification::{
     ClassReport, ClassTruthReport, HiddenReport, LabelledDataReport,
 };
 use crate::report::{BoundaryReport, SCHEMA_VERSION, Timing};
+use crate::scenario::ClassScenario;
+use crate::scenario::classifier::Loss;
 use crate::stats::classify::decomposition::{self, Decomposition, Method};
 use crate::stats::classify::mlp::Shape;
+use crate::stats::classify::squared::SquaredError;
 use crate::stats::classify::truth::{ClassTruth, PRESETS};
 use crate::stats::classify::{
     Activation, Classifier, ClassifierKind, Labelled, Linear, MAX_CLASSES, MAX_HIDDEN, Mlp,
@@ -50,6 +53,11 @@ pub struct ClassifierRequest {
     pub tolerance: Option<f64>,
     /// The level of `inference` (logistic and softmax); None leaves it out.
     pub inference: Option<Level>,
+    /// The start θ (its length checked by the caller); None for the model's own start.
+    pub start: Option<Vec<f64>>,
+    /// Fit squared error on the sigmoid instead of the cross-entropy (logistic only); the
+    /// report is of the cross-entropy at the θ it reaches.
+    pub squared_error: bool,
 }
 
 /// What `mlex fit --label … --features …` reads.
@@ -154,14 +162,17 @@ fn fit_report(
     let classifier = build(points, req, kind)?;
     let model: &dyn Model = classifier.as_ref();
     let start_seed = req.start_seed.unwrap_or(0);
-    let start = match kind {
-        ClassifierKind::Mlp => {
+    let start = match (&req.start, kind) {
+        (Some(start), _) => start.clone(),
+        (None, ClassifierKind::Mlp) => {
             let h = req.hidden.unwrap_or(DEFAULT_HIDDEN);
             let shape = Shape { hidden: h, activation: req.activation.unwrap_or_default() };
             Mlp::new(points, shape).start(start_seed)
         }
-        _ => Linear::new(points).start(),
+        (None, _) => Linear::new(points).start(),
     };
+    let squared = req.squared_error.then(|| SquaredError::new(points));
+    let climbed: &dyn Model = squared.as_ref().map_or(model, |s| s as &dyn Model);
     let prepare_seconds = clock.elapsed().as_secs_f64();
     let settings = Settings {
         kind: req.optimizer.unwrap_or(OptimizerKind::Newton),
@@ -173,13 +184,18 @@ fn fit_report(
         tolerance: req.tolerance.unwrap_or(Stopping::default().tolerance),
     };
     let clock = Instant::now();
-    let mut fit = Fit::new(model, &start, settings);
-    let reason = fit.run(model, &stopping);
+    let mut fit = Fit::new(climbed, &start, settings);
+    let reason = fit.run(climbed, &stopping);
     let fit_seconds = clock.elapsed().as_secs_f64();
-    let cur = fit.current().clone();
+    // Under squared error the fit's ℓ is −Σ(y − p)²: the report is of the cross-entropy at θ.
+    let cur = if req.squared_error {
+        model.eval_natural(&fit.current().natural)
+    } else {
+        fit.current().clone()
+    };
     let names = model.param_names();
     let (inference, inference_seconds) = match req.inference {
-        Some(level) if kind != ClassifierKind::Mlp => {
+        Some(level) if kind != ClassifierKind::Mlp && !req.squared_error => {
             let clock = Instant::now();
             let inf = inference_report(model, &fit, reason, level);
             (Some(inf), Some(clock.elapsed().as_secs_f64()))
@@ -299,6 +315,48 @@ pub fn classify_truth(
         ))
         .field("--truth")
     })?;
+    classify_with_truth(&truth, truth_req, req)
+}
+
+/// A classification scenario run headless (`mlex run --scenario`, `mlex check`): its truth,
+/// size, seed, model, loss, start and optimiser, `steps` and `seed` overriding the file's.
+pub fn run_class_scenario(
+    s: &ClassScenario,
+    steps: Option<usize>,
+    seed: Option<u64>,
+) -> Result<ClassReport, InputError> {
+    let req = ClassifierRequest {
+        model: Some(s.model),
+        hidden: (s.model == ClassifierKind::Mlp).then_some(s.shape.hidden),
+        activation: (s.model == ClassifierKind::Mlp).then_some(s.shape.activation),
+        start_seed: Some(s.start_seed),
+        optimizer: Some(s.settings.kind),
+        step_size: Some(s.settings.step_size),
+        max_steps: Some(steps.unwrap_or(s.stopping.max_steps)),
+        tolerance: Some(s.stopping.tolerance),
+        inference: None,
+        start: s.start.clone(),
+        squared_error: s.loss == Loss::SquaredError,
+    };
+    let truth_req = TruthRequest {
+        truth: s.truth.name.to_string(),
+        points: s.sample_size,
+        seed: seed.unwrap_or(s.seed),
+        mc_points: DEFAULT_MC_POINTS,
+    };
+    classify_with_truth(&s.truth, &truth_req, &req).map_err(|e| e.in_file(&s.name))
+}
+
+/// Fresh x for the Monte Carlo expectations of a scenario run (as `mlex classify`'s default).
+pub const DEFAULT_MC_POINTS: usize = 200_000;
+
+/// Points drawn from `truth`, fitted, and the loss split into its irreducible part and the
+/// gap.
+pub fn classify_with_truth(
+    truth: &ClassTruth,
+    truth_req: &TruthRequest,
+    req: &ClassifierRequest,
+) -> Result<ClassReport, InputError> {
     if truth_req.points < 2 {
         return Err(InputError::new(format!("must be at least 2, got {}", truth_req.points))
             .field("--points"));

@@ -67,10 +67,13 @@ pub(super) fn add_expected(
         if info.iter().flatten().all(|v| v.is_finite()) {
             report.expected_information = Some(info);
         } else {
-            // 1/λ² of a rate near 1e-300 is beyond f64: said, not printed as a bare null.
+            // At estimates near the ends of f64 (a rate of 1e-300) 1/θ² leaves the range.
             undefined.insert(
                 "expected_information".into(),
-                json!({ "why": "overflow", "message": "an entry of the expected information is beyond f64 at θ̂: rescale the data" }),
+                json!({
+                    "why": "overflow",
+                    "message": "the expected information at θ̂ is beyond the range of f64 numbers"
+                }),
             );
         }
     } else {

@@ -18,6 +18,7 @@ pub mod kernel;
 pub mod linear;
 pub mod mlp;
 pub mod points;
+pub mod squared;
 pub mod truth;
 
 use std::fmt;

@@ -299,26 +299,39 @@ pub fn plot_points(
     sample: &Sample,
     count: usize,
 ) -> Option<Vec<PlotPoint>> {
-    let tails = sorted_tails(family, nat, sample)?;
-    let m = tails.len();
+    family.cdf(nat, sample.values().first().copied().unwrap_or(0.0))?;
+    let mut xs = sample.values().to_vec();
+    xs.par_sort_unstable_by(f64::total_cmp);
+    plot_points_sorted(family, nat, &xs, count)
+}
+
+/// [`plot_points`] of values already sorted: F and F⁻¹ only at the ranks drawn, so a
+/// million points cost their sort and `count` evaluations, not a million CDFs.
+#[must_use]
+pub fn plot_points_sorted(
+    family: &dyn Family,
+    nat: &[f64],
+    sorted: &[f64],
+    count: usize,
+) -> Option<Vec<PlotPoint>> {
+    family.cdf(nat, sorted.first().copied().unwrap_or(0.0))?;
+    let m = sorted.len();
     if m == 0 || count == 0 {
         return Some(Vec::new());
     }
     let take = count.min(m);
     let ranks: Vec<usize> =
         if take == 1 { vec![m / 2] } else { (0..take).map(|j| j * (m - 1) / (take - 1)).collect() };
-    Some(
-        ranks
-            .into_iter()
-            .map(|i| {
-                let position = (i as f64 + 0.5) / m as f64;
-                PlotPoint {
-                    position,
-                    sample: tails[i].0,
-                    model_quantile: family.quantile(nat, position),
-                    model_probability: tails[i].1.lower,
-                }
+    ranks
+        .into_iter()
+        .map(|i| {
+            let position = (i as f64 + 0.5) / m as f64;
+            Some(PlotPoint {
+                position,
+                sample: sorted[i],
+                model_quantile: family.quantile(nat, position),
+                model_probability: family.cdf(nat, sorted[i])?.lower,
             })
-            .collect(),
-    )
+        })
+        .collect()
 }

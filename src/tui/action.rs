@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use super::pane::PickerItem;
 use super::run::Run;
 use super::session::Loaded;
+use super::stepping::{Parcel, Stepped};
 
 /// A run built away from the loop's thread, handed to `update` inside an action. Actions
 /// are plain values (cloned, compared, printed), a run is not: this holds it until `update`
@@ -112,6 +113,10 @@ pub enum Action {
     Export,
     /// Show or hide the help overlay.
     ToggleHelp,
+    /// Cycle the data pane: histogram, QQ plot, PP plot.
+    CycleDataView,
+    /// Show or hide the sampling distribution of θ̂ (its repeats run in the background).
+    ToggleSampling,
     /// Move up (picker) or pick the next parameter for the likelihood surface's y axis.
     Up,
     /// Move down (picker) or pick the previous parameter for the y axis.
@@ -124,6 +129,41 @@ pub enum Action {
     Back,
     /// Leave mlex.
     Quit,
+    /// Open the form to type values (truth, m, seed, η, μ, the start θ).
+    OpenEdit,
+    /// A character typed into the form.
+    Type(char),
+    /// Delete the form field's last character.
+    Erase,
+    /// Check the form and apply it (it stays open, naming the bad field, when a value is wrong).
+    Submit,
+    /// A mouse click at this column and row: focuses the pane, and on the surface or the
+    /// ℓ(θ) curve starts a new run from the θ under the pointer.
+    Click {
+        /// Column from the left.
+        column: u16,
+        /// Row from the top.
+        row: u16,
+    },
+    /// The mouse wheel at this column and row: zooms the surface about the pointer.
+    Wheel {
+        /// Column from the left.
+        column: u16,
+        /// Row from the top.
+        row: u16,
+        /// Towards the user (zoom in) rather than away.
+        closer: bool,
+    },
+    /// Zoom the surface in about θ.
+    ZoomIn,
+    /// Zoom the surface out about θ.
+    ZoomOut,
+    /// Show or hide the last step's details (Δθ, gradient, the optimiser's state).
+    ToggleStepView,
+    /// Scroll the lesson up.
+    LessonUp,
+    /// Scroll the lesson down.
+    LessonDown,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
     /// Load a scenario by preset name or path (the picker's choice, or a script's).
@@ -147,6 +187,15 @@ pub enum Action {
         /// Builds the loop started for this answer and the requests it replaced (1 unless
         /// one was under way when a newer request came).
         builds: usize,
+    },
+    /// Steps the stepper thread took for an [`super::effect::Effect::Steps`].
+    Stepped(Parcel<Stepped>),
+    /// A batch of the sampling view's repeats, or why it stopped.
+    Sampled {
+        /// The sampling job answered (an older one's answer is dropped).
+        id: u64,
+        /// The batch's estimates, or the error message.
+        result: Result<super::sampling::Batch, String>,
     },
     /// The loop wrote an export of this many runs to this path, or could not.
     Exported {

@@ -9,9 +9,12 @@ use super::action::{Action, Handover, Work};
 use super::effect::Effect;
 use super::export::ArchivedRun;
 use super::pane::{Overlay, Pane, PickerItem};
+use super::qq_pane::DataShow;
 use super::run::{Run, StartFrom};
+use super::sampling::Sampling;
 use super::session::{Choices, Loaded, Session};
 use super::speed::Speed;
+use super::stepping::StepsInFlight;
 use crate::error::InputError;
 use crate::format::readable as fmt_num;
 use crate::optim::OptimizerKind;
@@ -70,6 +73,18 @@ pub struct App {
     pub(super) generation: u64,
     /// The session's choices the current run was built from.
     pub(super) committed: Choices,
+    /// The last step's details are shown (`x`).
+    pub step_view: bool,
+    /// Lines of the lesson scrolled past (PgDn).
+    pub lesson_scroll: usize,
+    /// Steps asked of the stepper thread and not yet answered.
+    pub(super) steps: StepsInFlight,
+    /// From this sample size on, steps are taken on the stepper thread.
+    pub offload_from: usize,
+    /// What the data pane shows (`Q`).
+    pub data_show: DataShow,
+    /// The sampling-distribution view (`S`) and its repeats.
+    pub sampling: Sampling,
 }
 
 /// A run asked for and not yet built.
@@ -153,6 +168,12 @@ impl App {
             played_from: 0,
             pending: None,
             generation: 0,
+            step_view: false,
+            lesson_scroll: 0,
+            steps: StepsInFlight::default(),
+            offload_from: super::stepping::OFFLOAD_FROM,
+            data_show: DataShow::default(),
+            sampling: Sampling::default(),
         }
     }
 
@@ -171,7 +192,8 @@ impl App {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
             Action::Quit => self.quit = true,
-            Action::Tick(work) => self.tick(work),
+            Action::Tick(work) => return self.tick(work),
+            Action::Stepped(answer) => return self.stepped(&answer),
             Action::Load(name) => return self.load(name),
             Action::Catalogue(items) => {
                 let name = &self.session.scenario.name;
@@ -179,7 +201,15 @@ impl App {
                 self.overlay = Overlay::Picker { items, selected };
             }
             Action::Loaded { name, result } => self.loaded(&name, result),
-            Action::Built { generation, result, builds } => self.built(generation, result, builds),
+            Action::Built { generation, result, builds } => {
+                let answers = self.pending.as_ref().is_some_and(|p| p.generation == generation);
+                let fresh = answers && result.is_ok();
+                self.built(generation, result, builds);
+                if fresh {
+                    return self.restart_sampling();
+                }
+            }
+            Action::Sampled { id, result } => return self.sampled(id, result),
             Action::Exported { result, runs } => match result {
                 Ok(path) => {
                     let noun = if runs == 1 { "run" } else { "runs" };
@@ -193,6 +223,7 @@ impl App {
                     Overlay::Picker { items, selected } => {
                         self.update_picker(&action, items, selected)
                     }
+                    Overlay::Edit(form) => self.update_form(&action, form),
                     other => {
                         // Help and errors close on Esc, ? or Enter; other keys leave them open.
                         if !matches!(action, Action::Back | Action::ToggleHelp | Action::ToggleRun)
@@ -235,6 +266,9 @@ impl App {
             Action::Step => {
                 self.running = false;
                 self.fast_forward = false;
+                if self.offloads() {
+                    return self.step_on_the_stepper();
+                }
                 self.step_once();
                 self.after_theta_change();
             }
@@ -258,6 +292,7 @@ impl App {
                 self.message = format!("pace {}", self.speed.label(0));
             }
             Action::StepSizeUp | Action::StepSizeDown => {
+                self.steps.drop_answer();
                 let factor = if *action == Action::StepSizeUp { 2.0 } else { 0.5 };
                 let settings = &mut self.session.settings;
                 settings.step_size = (settings.step_size * factor).clamp(1e-12, 1e12);
@@ -270,6 +305,7 @@ impl App {
             }
             Action::NewSeed => return self.new_seed(),
             Action::CycleOptimizer => {
+                self.steps.drop_answer();
                 let settings = &mut self.session.settings;
                 let i = OptimizerKind::ALL.iter().position(|k| *k == settings.kind).unwrap_or(0);
                 settings.kind = OptimizerKind::ALL[(i + 1) % OptimizerKind::ALL.len()];
@@ -279,6 +315,7 @@ impl App {
             Action::CycleModel => return self.cycle_model(),
             Action::CycleTruth => return self.cycle_truth(),
             Action::ResetTheta => {
+                self.steps.drop_answer();
                 self.archive_run();
                 let objective = self.run.objective();
                 self.run.fit = Fit::new(&objective, &self.run.start, self.session.settings);
@@ -289,25 +326,47 @@ impl App {
                 self.message =
                     "θ reset to the start; the previous run is archived (e exports it)".into();
             }
-            Action::JumpToMle => self.jump_to_mle(),
+            Action::JumpToMle => {
+                self.steps.drop_answer();
+                self.jump_to_mle();
+            }
             Action::OpenPicker => return vec![Effect::ListScenarios],
             Action::FocusNext => self.focus = self.focus.offset(1),
             Action::FocusPrev => self.focus = self.focus.offset(-1),
             Action::ToggleZoom => self.zoomed = !self.zoomed,
             Action::Export => return vec![self.export()],
             Action::ToggleHelp => self.overlay = Overlay::Help,
+            Action::CycleDataView => {
+                self.sampling.shown = false;
+                self.data_show = self.data_show.next();
+                self.message = self.data_show.describe().into();
+            }
+            Action::ToggleSampling => return self.toggle_sampling(),
             Action::Left | Action::Right => self.move_pair(*action == Action::Right, true),
             Action::Up | Action::Down => self.move_pair(*action == Action::Up, false),
             // Esc on the main screen only says how to leave: a stray Esc (or one meant for an
             // overlay already closed) must not end the sitting.
             Action::Back => self.message = "Esc closes overlays; q or Ctrl-C quits".into(),
-            Action::Tick(_)
+            Action::OpenEdit => self.open_form(),
+            Action::Click { column, row } => self.click(*column, *row),
+            Action::Wheel { column, row, closer } => self.wheel(*column, *row, *closer),
+            Action::ZoomIn | Action::ZoomOut => self.zoom_about_theta(*action == Action::ZoomIn),
+            Action::ToggleStepView => self.step_view = !self.step_view,
+            Action::LessonUp | Action::LessonDown => {
+                self.scroll_lesson(*action == Action::LessonDown);
+            }
+            Action::Type(_)
+            | Action::Erase
+            | Action::Submit
+            | Action::Tick(_)
             | Action::Quit
             | Action::Resize(..)
             | Action::Load(_)
             | Action::Catalogue(_)
             | Action::Loaded { .. }
             | Action::Built { .. }
+            | Action::Stepped(_)
+            | Action::Sampled { .. }
             | Action::Exported { .. } => {}
         }
         Vec::new()
@@ -332,7 +391,7 @@ impl App {
         };
     }
 
-    fn step_once(&mut self) {
+    pub(super) fn step_once(&mut self) {
         let Run { fit, model, sample, .. } = &mut self.run;
         let objective = Objective { family: model.as_ref(), sample };
         let record = fit.step(&objective).clone();
@@ -357,45 +416,40 @@ impl App {
         words::boundary(&limit, fit.runaway().map_or(f64::NAN, |r| r.remaining))
     }
 
-    /// One tick's work: `work.steps` optimiser steps while running, then the pending trace,
-    /// then (only while paused: a step without sufficient statistics is a whole pass, so the
-    /// surface waits for the run) the surface.
-    fn tick(&mut self, work: Work) {
+    /// One tick's work: `work.steps` optimiser steps while running (here, or asked of the
+    /// stepper thread at a large m), then the pending trace, then the surface (while paused,
+    /// or while the steps are on the stepper: in place, a step without sufficient statistics
+    /// is a whole pass, so the surface waits for the run).
+    fn tick(&mut self, work: Work) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        // Steps on the stepper leave this thread free: the surface fills while they play,
+        // between answers (its passes and the steps' would share the two cores' thread pool,
+        // and a key would wait for both).
+        let fill = !self.running || (self.offloads() && !self.steps.awaiting());
         if self.running {
-            // The stop is judged before every step and after the last, so a run that ends
-            // on this tick says so now, whatever number of steps the tick was given (none,
-            // at a slow pace, on most frames).
-            let mut stop = self.run.conclude(&self.session.stopping);
-            let mut last = None;
-            let mut taken = 0;
-            while stop.is_none() && taken < work.steps {
-                let Run { fit, model, sample, .. } = &mut self.run;
-                let record = fit.step(&Objective { family: model.as_ref(), sample }).clone();
-                if matches!(record.event, Event::Refused(_)) {
-                    last = Some(record);
+            if self.offloads() {
+                // The steps go to the stepper; while its answer is awaited this tick's are
+                // dropped (a slow step plays slower, it does not queue).
+                if !self.steps.awaiting() && work.steps > 0 {
+                    effects.push(self.ask_for_steps(work.steps, false));
                 }
-                taken += 1;
-                stop = self.run.conclude(&self.session.stopping);
-            }
-            if let Some(r) = last {
-                self.message = describe(&r);
-            }
-            if let Some(reason) = stop {
-                self.running = false;
-                self.fast_forward = false;
-                self.message = format!(
-                    "{} at iteration {} (paused){}",
-                    self.stop_text(reason),
-                    self.run.fit.iteration(),
-                    if reason == StopReason::StepLimit {
-                        ": r continues for as many steps again"
-                    } else {
-                        ""
+            } else {
+                // The stop is judged before every step and after the last, so a run that
+                // ends on this tick says so now, whatever number of steps the tick was given
+                // (none, at a slow pace, on most frames).
+                let mut stop = self.run.conclude(&self.session.stopping);
+                let mut refused = None;
+                let mut taken = 0;
+                while stop.is_none() && taken < work.steps {
+                    let Run { fit, model, sample, .. } = &mut self.run;
+                    let record = fit.step(&Objective { family: model.as_ref(), sample }).clone();
+                    if matches!(record.event, Event::Refused(_)) {
+                        refused = Some(record);
                     }
-                );
-            }
-            if taken > 0 {
-                self.run.refresh_theta();
+                    taken += 1;
+                    stop = self.run.conclude(&self.session.stopping);
+                }
+                self.after_steps(taken, refused.as_ref(), stop);
             }
             self.ticks_since_trace = self.ticks_since_trace.saturating_add(1);
             let due = self.ticks_since_trace >= TRACE_EVERY && !self.run.trace_pending();
@@ -405,8 +459,39 @@ impl App {
             }
         }
         self.run.advance_trace(work.points);
-        if !self.running {
+        if fill {
             self.run.advance_surface(work.cells);
+        }
+        effects
+    }
+
+    /// What a running tick does once its steps are taken, here or on the stepper: say a
+    /// refusal, stop at a stopping rule, redraw what depends on θ.
+    pub(super) fn after_steps(
+        &mut self,
+        taken: usize,
+        refused: Option<&Record>,
+        stop: Option<StopReason>,
+    ) {
+        if let Some(r) = refused {
+            self.message = describe(r);
+        }
+        if let Some(reason) = stop {
+            self.running = false;
+            self.fast_forward = false;
+            self.message = format!(
+                "{} at iteration {} (paused){}",
+                self.stop_text(reason),
+                self.run.fit.iteration(),
+                if reason == StopReason::StepLimit {
+                    ": r continues for as many steps again"
+                } else {
+                    ""
+                }
+            );
+        }
+        if taken > 0 {
+            self.run.refresh_theta();
         }
     }
 
@@ -511,6 +596,7 @@ impl App {
         }
         self.run.pair = (px, py);
         self.run.reset_surface();
+        self.sampling.refresh(&self.run);
         let names = self.run.model.param_names();
         self.message = format!(
             "surface: {} across, {} up; the rest held at the current θ",
@@ -538,6 +624,9 @@ impl App {
                 fresh.export_dir = std::mem::take(&mut self.export_dir);
                 fresh.generation = self.generation;
                 fresh.speed = self.speed;
+                fresh.step_view = self.step_view;
+                fresh.steps = self.steps.for_a_new_run();
+                fresh.offload_from = self.offload_from;
                 *self = fresh;
             }
             Err(e) => self.overlay = Overlay::Error(format!("could not load {name}: {e}")),
@@ -567,7 +656,7 @@ impl App {
 }
 
 /// One line for the status pane about a step.
-fn describe(record: &Record) -> String {
+pub(super) fn describe(record: &Record) -> String {
     match record.event {
         Event::Refused(reason) => {
             format!(

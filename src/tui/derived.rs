@@ -29,11 +29,15 @@ pub struct DataView {
 }
 
 impl DataView {
-    /// Bins the sample (or tallies it) and evaluates the truth over the range.
+    /// Bins the sample (or tallies it) and evaluates the truth over the range; `sorted` is
+    /// the sample's values in order (sorted once per run, for this and the QQ/PP points).
     #[must_use]
-    pub fn new(sample: &Sample, truth: Option<(&dyn Family, &[f64])>, discrete: bool) -> Self {
-        let mut sorted = sample.values().to_vec();
-        sorted.sort_by(f64::total_cmp);
+    pub fn new(
+        sample: &Sample,
+        sorted: &[f64],
+        truth: Option<(&dyn Family, &[f64])>,
+        discrete: bool,
+    ) -> Self {
         let m = sorted.len() as f64;
         let mut view = Self { discrete, ..Self::default() };
         if discrete {
@@ -52,14 +56,14 @@ impl DataView {
             }
         } else {
             // The central 99 % (widened a little) keeps heavy tails from squashing the view.
-            let lo = quantile_sorted(&sorted, 0.005);
-            let hi = quantile_sorted(&sorted, 0.995);
+            let lo = quantile_sorted(sorted, 0.005);
+            let hi = quantile_sorted(sorted, 0.995);
             let pad = 0.05 * (hi - lo).max(1e-9);
             let (lo, hi) = (lo - pad, hi + pad);
             view.x_range = (lo, hi);
             let width = (hi - lo) / BINS as f64;
             let mut counts = vec![0usize; BINS];
-            for &x in &sorted {
+            for &x in sorted {
                 if x < lo || x > hi {
                     view.outside += 1;
                 } else {

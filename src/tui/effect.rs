@@ -12,6 +12,7 @@ use super::export::{self, ArchivedRun};
 use super::pane::PickerItem;
 use super::run::{Run, StartFrom};
 use super::session::Loaded;
+use super::stepping::{self, Parcel, StepJob};
 use crate::scenario::{self, Scenario};
 
 /// A run to build: a new sample, sample size, model or truth.
@@ -38,6 +39,11 @@ pub enum Effect {
     LoadScenario(String),
     /// Build a run (answered by [`Action::Built`]): long at m = 10^6.
     Build(Box<BuildRequest>),
+    /// Take optimiser steps (answered by [`Action::Stepped`]): a pass or more each at
+    /// m = 10^6, on the stepper thread.
+    Steps(Parcel<StepJob>),
+    /// Run a batch of the sampling view's repeats (answered by [`Action::Sampled`]).
+    Sample(Box<super::sampling::SampleRequest>),
     /// Write the runs to a new CSV file (answered by [`Action::Exported`]).
     Export {
         /// The folder to write in.
@@ -54,7 +60,10 @@ impl Effect {
     /// the loop then hands it to its worker and keeps answering keys.
     #[must_use]
     pub fn is_long(&self) -> bool {
-        matches!(self, Effect::LoadScenario(_) | Effect::Build(_))
+        matches!(
+            self,
+            Effect::LoadScenario(_) | Effect::Build(_) | Effect::Steps(_) | Effect::Sample(_)
+        )
     }
 }
 
@@ -87,6 +96,12 @@ pub fn perform_unless(effect: Effect, cancelled: &dyn Fn() -> bool) -> Action {
                 .map_err(|e| e.to_string());
             Action::Built { generation, result, builds: 1 }
         }
+        // In place (tests, `apply`) every step asked for is taken, whatever it costs.
+        Effect::Steps(job) => match job.take() {
+            Some(job) => Action::Stepped(Parcel::new(stepping::perform(job, None))),
+            None => Action::Tick(super::action::Work { steps: 0, cells: 0, points: 0 }),
+        },
+        Effect::Sample(request) => super::sampling::perform(&request, cancelled),
         Effect::Export { dir, scenario, runs } => Action::Exported {
             result: export::write_new(&dir, &scenario, &runs)
                 .map_err(|e| format!("cannot write in {}: {e}", dir.display())),
@@ -107,15 +122,15 @@ pub fn apply(app: &mut App, action: Action) {
 
 /// The picker's entries: every preset and scenario file, with its title and lesson or the
 /// error that stops it loading.
-fn catalogue() -> Vec<PickerItem> {
+pub(super) fn catalogue() -> Vec<PickerItem> {
     scenario::catalogue()
         .into_iter()
         .map(|(name, title)| match title {
             Ok(_) => {
-                let s = scenario::load(&name);
+                let s = scenario::load_any(&name);
                 PickerItem {
-                    title: s.as_ref().map(|s| s.title.clone()).unwrap_or_default(),
-                    lesson: s.map(|s| s.lesson).unwrap_or_default(),
+                    title: s.as_ref().map(|s| s.title().to_string()).unwrap_or_default(),
+                    lesson: s.map(|s| s.lesson().to_string()).unwrap_or_default(),
                     name,
                 }
             }

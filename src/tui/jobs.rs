@@ -15,6 +15,10 @@ use crate::stats::underflow::{TraceBuilder, UnderflowTrace};
 pub const GRID_X: usize = 60;
 /// Likelihood-surface grid rows.
 pub const GRID_Y: usize = 30;
+/// The coarse lattice's spacing (columns, rows): a surface at m = 10^6 without sufficient
+/// statistics costs a pass a point, so a picture of 1/12 of the points comes first and the
+/// rest fill in between.
+pub const COARSE: (usize, usize) = (4, 3);
 /// Points along the one-parameter likelihood curve.
 const PROFILE_POINTS: usize = 160;
 /// The MLE search's stopping rules: Newton converges in a few steps on every family that
@@ -36,10 +40,15 @@ pub struct Surface {
     /// ℓ at each grid point, row-major (row = y index); None until computed or where the
     /// parameters are invalid.
     pub values: Vec<Option<f64>>,
-    /// Whole rows computed so far.
+    /// Whole rows computed so far (of the exact grid, once the coarse one is done).
     pub rows_done: usize,
-    /// Grid points computed so far, row-major.
+    /// Grid points computed so far, in `order`.
     pub cells_done: usize,
+    /// The order the grid points are computed in: the coarse lattice first (every
+    /// [`COARSE`]th point), then the rest row by row.
+    order: Vec<usize>,
+    /// How many of `order`'s first points are the coarse lattice.
+    pub coarse: usize,
     /// The natural parameters the other coordinates are held at.
     pub base: Vec<f64>,
     /// The largest ℓ found on the grid.
@@ -77,15 +86,30 @@ impl Surface {
         let one = px == py || family.dim() == 1;
         let xs = grid(px, if one { PROFILE_POINTS } else { GRID_X });
         let ys = if one { vec![0.0] } else { grid(py, GRID_Y) };
+        Self::on_grid(base, (px, if one { px } else { py }), xs, ys)
+    }
+
+    /// An empty surface on the given grids (`ys` of one value for a profile curve), filled
+    /// coarse lattice first.
+    #[must_use]
+    pub fn on_grid(base: &[f64], (px, py): (usize, usize), xs: Vec<f64>, ys: Vec<f64>) -> Self {
         let values = vec![None; xs.len() * ys.len()];
+        let (nx, ny) = (xs.len(), ys.len());
+        let (sx, sy) = if ny == 1 { (COARSE.0, 1) } else { COARSE };
+        let on_lattice = |i: usize| (i % nx).is_multiple_of(sx) && (i / nx).is_multiple_of(sy);
+        let mut order: Vec<usize> = (0..nx * ny).filter(|&i| on_lattice(i)).collect();
+        let coarse = order.len();
+        order.extend((0..nx * ny).filter(|&i| !on_lattice(i)));
         Self {
             px,
-            py: if one { px } else { py },
+            py,
             xs,
             ys,
             values,
             rows_done: 0,
             cells_done: 0,
+            order,
+            coarse,
             base: base.to_vec(),
             best: f64::NEG_INFINITY,
         }
@@ -107,28 +131,56 @@ impl Surface {
     /// each point is a pass over the data, so the work is counted point by point, not row by
     /// row.
     pub fn advance(&mut self, model: &dyn Model, cells: usize) {
+        self.advance_with(cells, |nat| {
+            if model.admits(nat) {
+                let ll = model.log_likelihood(nat);
+                ll.is_finite().then_some(ll)
+            } else {
+                None
+            }
+        });
+    }
+
+    /// Computes up to `cells` more grid points, in the surface's order, by `ell` (ℓ at the
+    /// natural parameters, None where it has no finite value).
+    pub fn advance_with(&mut self, cells: usize, mut ell: impl FnMut(&[f64]) -> Option<f64>) {
         let nx = self.xs.len();
         let mut nat = self.base.clone();
         let end = self.values.len().min(self.cells_done.saturating_add(cells));
         while self.cells_done < end {
-            let (r, c) = (self.cells_done / nx, self.cells_done % nx);
+            let cell = self.order[self.cells_done];
+            let (r, c) = (cell / nx, cell % nx);
             nat[self.px] = self.xs[c];
             if !self.is_profile() {
                 nat[self.py] = self.ys[r];
             }
-            let v = if model.admits(&nat) {
-                let ll = model.log_likelihood(&nat);
-                ll.is_finite().then_some(ll)
-            } else {
-                None
-            };
+            let v = ell(&nat);
             if let Some(v) = v {
                 self.best = self.best.max(v);
             }
-            self.values[self.cells_done] = v;
+            self.values[cell] = v;
             self.cells_done += 1;
-            self.rows_done = self.cells_done / nx;
+            self.rows_done = self.cells_done.saturating_sub(self.coarse) / nx;
         }
+    }
+
+    /// Whether the coarse lattice is done, so every point has a value to show.
+    #[must_use]
+    pub fn coarse_done(&self) -> bool {
+        self.cells_done >= self.coarse
+    }
+
+    /// The value to draw at grid point (gx, gy): its own once computed, else (after the
+    /// coarse pass) that of the lattice point whose block it lies in.
+    #[must_use]
+    pub fn shown(&self, gx: usize, gy: usize) -> Option<f64> {
+        let nx = self.xs.len();
+        let own = self.values[gy * nx + gx];
+        if own.is_some() || !self.coarse_done() {
+            return own;
+        }
+        let (sx, sy) = if self.is_profile() { (COARSE.0, 1) } else { COARSE };
+        self.values[(gy - gy % sy) * nx + gx - gx % sx]
     }
 }
 

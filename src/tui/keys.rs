@@ -119,6 +119,18 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding { keys: "", help: "", action: Action::FocusPrev, codes: &[KeyCode::BackTab] },
     Binding {
+        keys: "Q",
+        help: "data pane: histogram → QQ → PP plot",
+        action: Action::CycleDataView,
+        codes: &[KeyCode::Char('Q')],
+    },
+    Binding {
+        keys: "S",
+        help: "sampling distribution of θ̂ over new samples",
+        action: Action::ToggleSampling,
+        codes: &[KeyCode::Char('S')],
+    },
+    Binding {
         keys: "z",
         help: "zoom the focused pane",
         action: Action::ToggleZoom,
@@ -148,6 +160,32 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Down,
         codes: &[KeyCode::Down, KeyCode::Char('j')],
     },
+    Binding {
+        keys: ":",
+        help: "type values: truth, m, seed, η, μ, start θ",
+        action: Action::OpenEdit,
+        codes: &[KeyCode::Char(':')],
+    },
+    Binding {
+        keys: "x",
+        help: "step view: Δθ, gradient, optimiser state",
+        action: Action::ToggleStepView,
+        codes: &[KeyCode::Char('x')],
+    },
+    Binding {
+        keys: "} / {",
+        help: "zoom the surface in / out about θ (wheel)",
+        action: Action::ZoomIn,
+        codes: &[KeyCode::Char('}')],
+    },
+    Binding { keys: "", help: "", action: Action::ZoomOut, codes: &[KeyCode::Char('{')] },
+    Binding {
+        keys: "PgDn / PgUp",
+        help: "scroll the lesson",
+        action: Action::LessonDown,
+        codes: &[KeyCode::PageDown],
+    },
+    Binding { keys: "", help: "", action: Action::LessonUp, codes: &[KeyCode::PageUp] },
     Binding {
         keys: "e",
         help: "export trajectory to CSV",

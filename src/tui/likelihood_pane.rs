@@ -11,11 +11,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Widget};
 
 use super::app::App;
+use super::intervals::ELLIPSE_LEVEL;
 use super::jobs::Surface;
 use super::pane::Pane;
+use super::step_pane::natural_direction;
 use super::theme::Theme;
-use super::view::{count_bounds, count_labels, labels, padded, pane_block};
+use super::view::{count_bounds, count_labels, labels, legend, padded, pane_block};
 use crate::format::{axis as short, readable as fmt_num};
+use crate::optim::inference::Level;
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -24,14 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = pane_block(Pane::Likelihood, app, theme, &format!("ℓ = {}", fmt_num(ll)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let wide = inner.width >= 56;
-    let (left, right) = if wide {
-        let [l, r] =
-            Layout::horizontal([Constraint::Percentage(38), Constraint::Fill(1)]).areas(inner);
-        (Some(l), r)
-    } else {
-        (None, inner)
-    };
+    let (left, right) = split(inner);
     if let Some(left) = left {
         let (y0, y1) = padded(&[run.ll_series.points()], true);
         let (x0, x1) = count_bounds(run.ll_series.points());
@@ -54,6 +50,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         frame.render_widget(chart, left);
     }
     match &run.surface {
+        None if run.simplex.is_some() => {
+            if let Some(simplex) = &run.simplex {
+                super::simplex::draw(frame, right, app, simplex, theme);
+            }
+        }
         None => frame.render_widget(
             Paragraph::new(vec![
                 Line::from("A categorical model's probabilities live on a simplex:"),
@@ -67,24 +68,105 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
-fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) {
-    let run = &app.run;
-    let names = run.model.param_names();
+/// Where the pane's inner area puts the ℓ-by-iteration chart (when wide enough) and the
+/// picture over θ.
+#[must_use]
+pub fn split(inner: Rect) -> (Option<Rect>, Rect) {
+    if inner.width >= 56 {
+        let [l, r] =
+            Layout::horizontal([Constraint::Percentage(38), Constraint::Fill(1)]).areas(inner);
+        (Some(l), r)
+    } else {
+        (None, inner)
+    }
+}
+
+/// The surface's map inside the picture's area: below its title, above its axis and legend.
+#[must_use]
+pub fn map_area(picture: Rect) -> Rect {
+    let [_, map, _, _] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(picture);
+    map
+}
+
+/// The ℓ(θ) curve's points and its chart's bounds (x0, x1, y0, y1).
+fn profile_points(s: &Surface) -> (Vec<(f64, f64)>, [f64; 4]) {
     let points: Vec<(f64, f64)> =
         s.xs.iter().zip(&s.values).filter_map(|(x, v)| v.map(|v| (*x, v))).collect();
     let (y0, y1) = padded(&[&points], true);
-    let (x0, x1) = (s.xs[0], s.xs[s.xs.len() - 1]);
+    (points, [s.xs[0], s.xs[s.xs.len() - 1], y0, y1])
+}
+
+/// The columns of the ℓ(θ) curve's plot inside the picture's area (first, count) and the
+/// range of θ across them, as ratatui's chart lays them out: after the widest y label (or
+/// the part of the first x label left of the axis, at most a third of the width) and the
+/// axis line.
+#[must_use]
+pub fn profile_columns(picture: Rect, s: &Surface) -> (u16, u16, f64, f64) {
+    let (_, [x0, x1, y0, y1]) = profile_points(s);
+    let y_label = short(y0).chars().count().max(short(y1).chars().count()) as u16;
+    let x_label = (short(x0).chars().count() as u16).saturating_sub(1);
+    let first = picture.x + y_label.max(x_label).min(picture.width / 3) + 1;
+    (first, picture.right().saturating_sub(first), x0, x1)
+}
+
+/// θ on the surface's (x, y) axes at a cell of its map, the inverse of [`Heatmap::cell_of`].
+#[must_use]
+pub fn theta_at(map: Rect, s: &Surface, column: u16, row: u16) -> Option<(f64, f64)> {
+    if !map.contains(ratatui::layout::Position::new(column, row)) || map.width < 2 || map.height < 2
+    {
+        return None;
+    }
+    let fx = f64::from(column - map.x) / f64::from(map.width - 1);
+    let fy = f64::from(map.bottom() - 1 - row) / f64::from(map.height - 1);
+    let along = |g: &[f64], f: f64| g[0] + f * (g[g.len() - 1] - g[0]);
+    Some((along(&s.xs, fx), along(&s.ys, fy)))
+}
+
+fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) {
+    let run = &app.run;
+    let marks = &run.marks;
+    let names = run.model.param_names();
+    let (points, [x0, x1, y0, y1]) = profile_points(s);
     let theta = run.fit.current().natural[s.px];
     let mle = run.mle[s.px];
     let now = [(theta, y0), (theta, y1)];
     let best = [(mle, y0), (mle, y1)];
-    let chart = Chart::new(vec![
+    // The parabola falls fast away from θ̂: only the part inside the chart is drawn.
+    let parabola: Vec<(f64, f64)> =
+        marks.parabola.iter().copied().filter(|p| p.1 >= y0 && p.1 <= y1).collect();
+    let cut: Vec<(f64, f64)> = marks.cutoff.map(|c| vec![(x0, c), (x1, c)]).unwrap_or_default();
+    let ends: Vec<(f64, f64)> = marks
+        .ends
+        .iter()
+        .filter_map(|e| e.as_ref().and_then(|e| e.as_ref().ok()).copied())
+        .filter(|x| (x0..=x1).contains(x))
+        .flat_map(|x| [(x, y0), (x, marks.cutoff.unwrap_or(y1))])
+        .collect();
+    let mut sets = vec![
         Dataset::default()
             .name("ℓ(θ)")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
             .style(theme.data())
             .data(&points),
+        Dataset::default()
+            .name("Wald")
+            .marker(theme.second_marker())
+            .graph_type(GraphType::Line)
+            .style(theme.warn())
+            .data(&parabola),
+        Dataset::default()
+            .name("ℓ̂−χ²/2")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.truth())
+            .data(&cut),
         Dataset::default()
             .name("θ")
             .marker(Marker::Braille)
@@ -97,13 +179,59 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
             .graph_type(GraphType::Line)
             .style(theme.truth())
             .data(&best),
-    ])
-    .block(Block::default().title(format!("ℓ over {}", names[s.px])))
-    .x_axis(Axis::default().bounds([x0, x1]).labels(labels(x0, x1)))
-    .y_axis(
-        Axis::default().bounds([y0, y1]).labels(vec![Span::raw(short(y0)), Span::raw(short(y1))]),
-    );
-    frame.render_widget(chart, area);
+    ];
+    // Each end a vertical line from the axis up to the cutoff, in its own mark.
+    for end in ends.chunks(2) {
+        sets.push(
+            Dataset::default()
+                .name("profile")
+                .marker(Marker::HalfBlock)
+                .graph_type(GraphType::Line)
+                .style(theme.good())
+                .data(end),
+        );
+    }
+    let [plot, key, note] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    let chart = Chart::new(sets)
+        .legend_position(None)
+        .block(Block::default().title(format!("ℓ over {}", names[s.px])))
+        .x_axis(Axis::default().bounds([x0, x1]).labels(labels(x0, x1)))
+        .y_axis(
+            Axis::default()
+                .bounds([y0, y1])
+                .labels(vec![Span::raw(short(y0)), Span::raw(short(y1))]),
+        );
+    frame.render_widget(chart, plot);
+    let mut keys = legend("━", "ℓ", theme.data());
+    keys.extend(legend(if theme.color { "━" } else { "•" }, "Wald", theme.warn()));
+    keys.extend(legend("⠤", "ℓ̂−χ²₁/2", theme.truth()));
+    keys.extend(legend("█", "ends", theme.good()));
+    frame.render_widget(Paragraph::new(Line::from(keys)), key);
+    frame.render_widget(Paragraph::new(profile_note(marks)), note);
+}
+
+/// "profile 95% [0.81, 1.34]" (where ℓ crosses the cutoff), or why an end is missing.
+fn profile_note(marks: &crate::tui::intervals::Marks) -> String {
+    let end = |e: &Option<Result<f64, String>>| match e {
+        Some(Ok(v)) => fmt_num(*v),
+        Some(Err(why)) => why.clone(),
+        None => "?".to_string(),
+    };
+    match (&marks.ends, &marks.missing) {
+        ([None, None], Some(why)) => why.clone(),
+        ([None, None], None) => String::new(),
+        ([Some(Err(why)), None], _) => format!("no profile interval: {why}"),
+        ([lo, hi], _) => {
+            format!(
+                "profile {}% [{}, {}]",
+                (Level::DEFAULT.value() * 100.0).round(),
+                end(lo),
+                end(hi)
+            )
+        }
+    }
 }
 
 fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) {
@@ -116,22 +244,22 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
         Constraint::Length(1),
     ])
     .areas(area);
-    let progress = if s.complete() {
-        String::new()
-    } else {
-        format!(" (computing {}/{})", s.rows_done, s.ys.len())
-    };
+    let progress = if s.complete() { String::new() } else { format!(" ({})", fill_words(s)) };
     let head =
         format!("{} ↑ {}..{}{progress}", names[s.py], short(s.ys[0]), short(s.ys[s.ys.len() - 1]));
     frame.render_widget(Paragraph::new(head), title);
     // In a slice of more parameters the slice's own best is not the joint MLE.
     let sliced = names.len() > 2;
     let slice_best = if sliced { s.best_cell().map(|(x, y)| (s.xs[x], s.ys[y])) } else { None };
-    let markers = if slice_best.is_some() {
-        "●θ ·path ×MLE (joint) +slice's best"
-    } else {
-        "●θ ·path ×MLE"
-    };
+    let markers = format!(
+        "{}{}",
+        if slice_best.is_some() {
+            "●θ ·path ×MLE (joint) +slice's best"
+        } else {
+            "●θ ·path ×MLE"
+        },
+        if app.step_view { " →∇" } else { "" }
+    );
     frame.render_widget(
         Paragraph::new(format!(
             "{} → {}..{}   {markers}",
@@ -141,7 +269,14 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
         )),
         axis,
     );
-    frame.render_widget(Paragraph::new(band_legend(theme, sliced)), key);
+    let mut legend = band_legend(theme, sliced);
+    match &run.marks.missing {
+        Some(why) => legend.spans.push(Span::raw(format!("  {why}"))),
+        None => {
+            legend.spans.push(Span::raw(format!("  o Wald {}%", (ELLIPSE_LEVEL * 100.0).round())));
+        }
+    }
+    frame.render_widget(Paragraph::new(legend), key);
     // The whole path, oldest first, so the line shows where the run went.
     let path: Vec<(f64, f64)> =
         run.fit.history().iter().map(|r| (r.params[s.px], r.params[s.py])).collect();
@@ -153,6 +288,11 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
             current: (now[s.px], now[s.py]),
             mle: (run.mle[s.px], run.mle[s.py]),
             slice_best,
+            arrow: app.step_view.then(|| {
+                let d = natural_direction(app);
+                (d[s.px], d[s.py])
+            }),
+            ellipse: &run.marks.ellipse,
             theme,
         },
         map,
@@ -170,13 +310,13 @@ const OUTER: [f64; 4] = [40.0, 160.0, 640.0, 2560.0];
 
 /// The band of a cell with 2(ℓ̂ − ℓ) = `d`: a region of [`REGIONS`], then the bands of
 /// [`OUTER`], then the rest.
-fn band_of(d: f64) -> usize {
+pub(super) fn band_of(d: f64) -> usize {
     let bounds = REGIONS.iter().map(|r| r.0).chain(OUTER);
     bounds.clone().position(|q| d < q).unwrap_or(bounds.count())
 }
 
 /// The legend of the bands: which colour (or character) holds which region.
-fn band_legend(theme: Theme, sliced: bool) -> Line<'static> {
+pub(super) fn band_legend(theme: Theme, sliced: bool) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, (_, label)) in REGIONS.iter().enumerate() {
         let (ch, style) = theme.band(i);
@@ -184,19 +324,31 @@ fn band_legend(theme: Theme, sliced: bool) -> Line<'static> {
         spans.push(Span::raw(format!("{} ", label.trim_end_matches('%'))));
     }
     // The bands are likelihood-ratio regions: 2(ℓ_best − ℓ) below the χ²₂ quantile.
-    spans.push(Span::raw(if sliced { "% LR, slice" } else { "% LR regions" }));
+    spans.push(Span::raw(if sliced { "% LR, slice" } else { "% LR" }));
     Line::from(spans)
 }
 
 /// The banded log-likelihood surface: each cell's band is its likelihood-ratio region
 /// ([`band_of`] of 2(ℓ_best − ℓ)), the path a connected line drawn over the bands.
-struct Heatmap<'a> {
-    surface: &'a Surface,
-    path: &'a [(f64, f64)],
-    current: (f64, f64),
-    mle: (f64, f64),
-    slice_best: Option<(f64, f64)>,
-    theme: Theme,
+pub(super) struct Heatmap<'a> {
+    pub(super) surface: &'a Surface,
+    pub(super) path: &'a [(f64, f64)],
+    pub(super) current: (f64, f64),
+    pub(super) mle: (f64, f64),
+    pub(super) slice_best: Option<(f64, f64)>,
+    /// The gradient's direction at θ in the pair's natural units (the step view is on).
+    pub(super) arrow: Option<(f64, f64)>,
+    pub(super) ellipse: &'a [(f64, f64)],
+    pub(super) theme: Theme,
+}
+
+/// Cells the gradient arrow spans across the map.
+const ARROW_CELLS: f64 = 5.0;
+
+/// The arrowhead pointing along (dx, dy) on screen (dy down), by octant.
+fn arrowhead(dx: f64, dy: f64) -> char {
+    let octant = ((-dy).atan2(dx) / std::f64::consts::FRAC_PI_4).round() as i32;
+    ['→', '↗', '↑', '↖', '←', '↙', '↓', '↘'][octant.rem_euclid(8) as usize]
 }
 
 impl Heatmap<'_> {
@@ -230,7 +382,7 @@ impl Widget for Heatmap<'_> {
             for col in 0..area.width {
                 let gx = ((f64::from(col) / f64::from(area.width - 1)) * (nx - 1) as f64).round()
                     as usize;
-                let Some(v) = s.values[gy * nx + gx] else { continue };
+                let Some(v) = s.shown(gx, gy) else { continue };
                 let (ch, style) = self.theme.band(band_of(2.0 * (s.best - v).max(0.0)));
                 buf[(area.x + col, area.y + row)].set_char(ch).set_style(style);
             }
@@ -243,11 +395,40 @@ impl Widget for Heatmap<'_> {
                 cell.set_fg(Color::Black);
             }
         };
+        // The ellipse first: the path and the points of interest are drawn over it.
+        for c in self.ellipse.iter().filter_map(|&p| self.cell_of(area, p)) {
+            mark(buf, c, 'o');
+        }
         let cells: Vec<(u16, u16)> =
             self.path.iter().filter_map(|&p| self.cell_of(area, p)).collect();
         for pair in cells.windows(2) {
             for c in line_cells(pair[0], pair[1]) {
                 mark(buf, c, '·');
+            }
+        }
+        if let (Some((dx, dy)), Some(from)) = (self.arrow, self.cell_of(area, self.current)) {
+            // In screen cells (a cell is about twice as tall as wide), scaled to a fixed length.
+            let (x0, x1) = (s.xs[0], s.xs[nx - 1]);
+            let (y0, y1) = (s.ys[0], s.ys[ny - 1]);
+            let cx = dx / (x1 - x0) * f64::from(area.width - 1);
+            let cy = -dy / (y1 - y0) * f64::from(area.height - 1);
+            let len = cx.hypot(2.0 * cy);
+            if len.is_finite() && len > 0.0 {
+                let (ux, uy) = (cx / len * ARROW_CELLS, cy / len * ARROW_CELLS);
+                let clamp = |v: f64, lo: u16, n: u16| {
+                    v.round().clamp(f64::from(lo), f64::from(lo + n - 1)) as u16
+                };
+                let to = (
+                    clamp(f64::from(from.0) + ux, area.x, area.width),
+                    clamp(f64::from(from.1) + uy, area.y, area.height),
+                );
+                let cells = line_cells(from, to);
+                for c in &cells[1..] {
+                    mark(buf, *c, '∙');
+                }
+                if to != from {
+                    mark(buf, to, arrowhead(cx, cy));
+                }
             }
         }
         if let Some(c) = self.slice_best.and_then(|p| self.cell_of(area, p)) {
@@ -263,7 +444,7 @@ impl Widget for Heatmap<'_> {
 }
 
 /// The cells of a straight line from `a` to `b` (Bresenham), both ends included.
-fn line_cells(a: (u16, u16), b: (u16, u16)) -> Vec<(u16, u16)> {
+pub(super) fn line_cells(a: (u16, u16), b: (u16, u16)) -> Vec<(u16, u16)> {
     let (mut x, mut y) = (i32::from(a.0), i32::from(a.1));
     let (x1, y1) = (i32::from(b.0), i32::from(b.1));
     let (dx, dy) = ((x1 - x).abs(), -(y1 - y).abs());
@@ -287,6 +468,16 @@ fn line_cells(a: (u16, u16), b: (u16, u16)) -> Vec<(u16, u16)> {
     }
 }
 
+/// How far the surface has filled: the coarse lattice, then the exact grid.
+pub(super) fn fill_words(s: &Surface) -> String {
+    let total = s.values.len().max(1);
+    if s.coarse_done() {
+        format!("coarse, exact {}%", 100 * s.cells_done / total)
+    } else {
+        format!("coarse {}%", 100 * s.cells_done / s.coarse.max(1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +495,14 @@ mod tests {
         }
         assert_eq!(band_of(39.0), 4);
         assert_eq!(band_of(1e9), 8);
+    }
+
+    #[test]
+    fn the_arrowhead_points_along_the_direction() {
+        assert_eq!(arrowhead(1.0, 0.0), '→');
+        assert_eq!(arrowhead(0.0, -1.0), '↑');
+        assert_eq!(arrowhead(-1.0, 1.0), '↙');
+        assert_eq!(arrowhead(1.0, 1.0), '↘');
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The explorer's screen vocabulary: the panes in focus order, what may be drawn over them
 //! (help, the scenario picker, an error), and the picker's entries.
 
+use super::form::Form;
 use crate::scenario::Focus;
 
 /// The panes, in focus order.
@@ -82,4 +83,6 @@ pub enum Overlay {
     },
     /// An error that did not change the run (a bad scenario file, a failed export).
     Error(String),
+    /// The form for typing values.
+    Edit(Box<Form>),
 }

@@ -64,6 +64,7 @@ impl App {
                 let away = run.start_moved;
                 self.run = run;
                 self.running = false;
+                self.steps.drop_answer();
                 self.session.model_kind = self.run.model.kind();
                 if self.session.truth.is_some() {
                     self.session.sample_size = self.run.sample.len();
@@ -148,17 +149,22 @@ impl App {
         let i = FamilyKind::ALL.iter().position(|k| k == kind).unwrap_or(0);
         let next = FamilyKind::ALL[(i + 1) % FamilyKind::ALL.len()];
         let (shape, params) = next.default_truth();
-        self.session.truth = Some((next, shape, params.clone()));
-        // Keep the model if it can fit the new truth's data, else fit the truth's own family.
-        let probe = next.build(shape).sample(
+        self.set_truth(next, shape, params);
+        self.rebuild(format!("truth {next}"), StartFrom::Scenario)
+    }
+
+    /// Sets the session's truth, keeping the model if it can fit the new truth's data, else
+    /// fitting the truth's own family.
+    pub(super) fn set_truth(&mut self, kind: FamilyKind, shape: Shape, params: Vec<f64>) {
+        let probe = kind.build(shape).sample(
             &params,
             200,
             &mut crate::stats::rng::seeded(self.session.seed),
         );
+        self.session.truth = Some((kind, shape, params));
         if !fits(self.session.model_kind, &Sample::new(probe)) {
-            self.session.model_kind = next;
+            self.session.model_kind = kind;
         }
-        self.rebuild(format!("truth {next}"), StartFrom::Scenario)
     }
 
     /// What is being computed, for the status line, while a build or load is pending.

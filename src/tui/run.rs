@@ -2,28 +2,32 @@
 //! from them (histogram, density curves, likelihood surface, underflow trace, the series of
 //! the charts), recomputed when the sample or θ changes, never per frame.
 
+use std::sync::Arc;
+
 use super::derived::{DataView, curve, parameter_ranges, standard_errors};
+use super::how_sure::HowSure;
+use super::intervals::Marks;
 use super::jobs::{MleSearch, Surface, TraceJob};
 use super::series::Series;
+use super::simplex::Simplex;
 use crate::error::InputError;
 use crate::optim::fit::{Fit, StopReason, Stopping};
-use crate::optim::inference::{Fitted, Level, infer};
 use crate::runner::{Prepared, prepare_with};
 use crate::scenario::Scenario;
 use crate::stats::family::{Domain, Family, FamilyKind};
 use crate::stats::information::{
     EmpiricalDecomposition, Truth, TruthDecomposition, empirical_decomposition,
 };
-use crate::stats::model::Model as _;
 use crate::stats::objective::Objective;
 use crate::stats::sample::Sample;
 use crate::stats::underflow::{UnderflowTrace, trace};
 use crate::words;
+use rayon::slice::ParallelSliceMut as _;
 
 /// Everything derived from one sample and model.
 pub struct Run {
-    /// The data.
-    pub sample: Sample,
+    /// The data, shared with the stepper thread.
+    pub sample: Arc<Sample>,
     /// The model.
     pub model: Box<dyn Family>,
     /// The truth and its integration rule, when the data were sampled.
@@ -48,6 +52,10 @@ pub struct Run {
     /// natural parameter; None where undefined (a kink, a flat direction) or not computed
     /// (no verified maximum, or too many parameters to invert on every build).
     pub mle_se: Vec<Option<f64>>,
+    /// The inference at the MLE and the QQ/PP points.
+    pub how_sure: HowSure,
+    /// The intervals drawn over the current surface or curve.
+    pub marks: Marks,
     /// Display ranges of the natural parameters.
     pub ranges: Vec<(f64, f64)>,
     /// Bars and truth curve.
@@ -56,6 +64,8 @@ pub struct Run {
     pub model_curve: Vec<(f64, f64)>,
     /// The likelihood surface (or curve), filled in over ticks.
     pub surface: Option<Surface>,
+    /// A three-category model's picture: ℓ over the probability triangle.
+    pub simplex: Option<Simplex>,
     /// The parameter pair shown on the surface.
     pub pair: (usize, usize),
     /// The underflow trace at `trace_theta`.
@@ -134,21 +144,29 @@ impl Run {
             let boundary = boundary_label(model.as_ref(), &found.fit, found.reason);
             ((found.theta, found.reason.converged()), (boundary, Some(found.reason)))
         };
-        let mle_se = mle_standard_errors(&objective, &mle, mle_converged, &kinked);
+        let reason = mle_reason.unwrap_or(StopReason::GradientTolerance);
+        let mut sorted = sample.values().to_vec();
+        sorted.par_sort_unstable_by(f64::total_cmp);
+        let how_sure = HowSure::at(&objective, &mle, reason, &kinked, &sorted);
+        let mle_se = how_sure.se(mle.len());
         if cancelled() {
             return Err(gave_up());
         }
         let se = standard_errors(&objective, &mle);
         let ranges = parameter_ranges(model.as_ref(), &start, &mle, &se);
         let truth_pair = truth.as_ref().map(|t| (t.family(), t.params()));
-        let data_view =
-            DataView::new(&sample, truth_pair, model.kind().is_discrete() && sample.stats().whole);
+        let data_view = DataView::new(
+            &sample,
+            &sorted,
+            truth_pair,
+            model.kind().is_discrete() && sample.stats().whole,
+        );
         let fit = Fit::new(&objective, &start, scenario.settings);
         let dim = model.param_names().len();
         let pair = (0, usize::from(dim > 1));
         let trace = trace(&Objective { family: model.as_ref(), sample: &sample }, &start);
         let mut run = Self {
-            sample,
+            sample: Arc::new(sample),
             model,
             truth,
             start: start.clone(),
@@ -158,12 +176,15 @@ impl Run {
             mle_closed_form,
             mle_converged,
             mle_se,
+            how_sure,
+            marks: Marks::default(),
             mle_boundary,
             mle_reason,
             ranges,
             data_view,
             model_curve: Vec::new(),
             surface: None,
+            simplex: None,
             pair,
             trace,
             trace_job: None,
@@ -178,6 +199,8 @@ impl Run {
         };
         run.rebuild_trace_curves();
         run.reset_surface();
+        run.simplex = (run.model.kind() == FamilyKind::Categorical && run.mle.len() == 3)
+            .then(|| Simplex::new(run.model.as_ref(), &run.sample, &run.mle));
         run.refresh_theta();
         Ok(run)
     }
@@ -201,6 +224,7 @@ impl Run {
         let base = self.fit.current().natural.clone();
         self.surface = (self.model.kind() != FamilyKind::Categorical)
             .then(|| Surface::new(self.model.as_ref(), &base, self.pair, &self.ranges));
+        self.marks = Marks::new(&self.how_sure, &self.mle, self.surface.as_ref());
     }
 
     /// With more than two parameters the surface holds the others at the current θ: once a
@@ -374,24 +398,4 @@ pub fn boundary_label(model: &dyn Family, fit: &Fit, reason: StopReason) -> Opti
     let StopReason::Boundary { coordinate, increasing } = reason else { return None };
     let limit = model.boundary_limit(&fit.current().free, coordinate, increasing);
     Some(words::limit_label(&limit))
-}
-
-/// Parameters past this many get no standard errors in the explorer: inverting the
-/// information costs its cube on every build (a categorical has up to 999).
-const SE_MAX_DIM: usize = 50;
-
-/// The MLE's standard errors as `mlex fit` reports them, for a verified maximum.
-fn mle_standard_errors(
-    objective: &Objective<'_>,
-    mle: &[f64],
-    converged: bool,
-    kinked: &[bool],
-) -> Vec<Option<f64>> {
-    let n = mle.len();
-    if !converged || objective.dim() > SE_MAX_DIM {
-        return vec![None; n];
-    }
-    let point = objective.eval_natural(mle);
-    let fitted = Fitted { point: &point, reason: StopReason::GradientTolerance, kinked };
-    infer(objective, &fitted, Level::default(), false).se().into_iter().map(Result::ok).collect()
 }

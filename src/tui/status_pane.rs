@@ -1,5 +1,6 @@
 //! The status pane: θ, the gradient and its norm, the optimiser and step size, the
-//! iteration, sample size, seed, convergence, the last event and the scenario's lesson.
+//! iteration, sample size, seed, convergence and the last event (the lesson has its own box
+//! beside it, `lesson_pane.rs`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,6 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::App;
 use super::pane::Pane;
 use super::run::boundary_label;
+use super::sure_lines;
 use super::theme::Theme;
 use super::view::pane_block;
 use crate::format::readable as fmt_num;
@@ -22,18 +24,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         names.iter().zip(&cur.natural).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
     let mle: Vec<String> =
         names.iter().zip(&run.mle).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
-    // Below the lines that matter while stepping: small terminals show only the first ones.
-    let errors: Vec<String> = names
-        .iter()
-        .zip(&run.mle_se)
-        .map(|(n, se)| se.map_or_else(|| format!("{n} none"), |se| format!("{n} {}", fmt_num(se))))
-        .collect();
-    let errors_line = run.mle_se.iter().any(Option::is_some).then(|| {
-        Line::from(format!(
-            "standard errors at the MLE (inverse observed information): {}",
-            errors.join(", ")
-        ))
-    });
     let gradient: Vec<String> = cur.gradient.iter().map(|g| fmt_num(*g)).collect();
     let (state, style) = match app.stop_reason() {
         Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
@@ -56,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         },
     );
     // Most important first: small terminals show only the first lines.
-    let lines = vec![
+    let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("iteration {}", run.fit.iteration()), theme.title(false)),
             Span::raw(" · "),
@@ -94,60 +84,33 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Some(what) => Span::styled(format!("{what} (keys still work; q quits)"), theme.warn()),
             None => Span::styled(app.message.clone(), theme.model()),
         }),
+    ];
+    // How sure the fit is, at the MLE: what this pane is read for once the fit is done.
+    lines.extend(sure_lines::lines(&run.how_sure).into_iter().map(Line::from));
+    lines.extend([
         Line::from(format!(
             "∇(ℓ/m): [{}]  ‖∇‖ = {}",
             gradient.join(", "),
             fmt_num(cur.gradient_norm)
         )),
         Line::from(format!("m = {} · seed {} · {truth}", run.sample.len(), app.session.seed)),
-        errors_line.unwrap_or_default(),
-        Line::from(visible_part(
-            &app.session.scenario.title,
-            &app.session.scenario.lesson,
-            usize::from(area.width) * usize::from(area.height),
-        )),
-    ];
+    ]);
     let block = pane_block(Pane::Status, app, theme, &app.session.scenario.name);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
-}
-
-/// "title — lesson" cut to its first `room` characters, on one line (newlines as spaces): no
-/// more can show in the pane, and wrapping (or even copying) a lesson of a megabyte every
-/// frame made each key wait.
-fn visible_part(title: &str, lesson: &str, room: usize) -> String {
-    let mut chars = title.chars().chain(" — ".chars()).chain(lesson.chars());
-    let mut out: String =
-        chars.by_ref().take(room).map(|c| if c == '\n' { ' ' } else { c }).collect();
-    if chars.next().is_some() {
-        out.push('…');
-    }
-    out
 }
 
 /// The progressive work under way at a large m, which takes more than a frame: the
 /// surface filling in, or the product of densities traced at a new θ.
 fn filling(app: &App) -> String {
     // While a build is under way the old run's work waits (see the loop): nothing fills.
-    if app.run.sample.len() < 100_000 || app.running || app.computing().is_some() {
+    if app.run.sample.len() < 100_000 || app.computing().is_some() {
         return String::new();
     }
     match &app.run.surface {
         Some(s) if !s.complete() => {
-            format!(" · filling the surface {}%", 100 * s.cells_done / s.values.len().max(1))
+            format!(" · filling the surface: {}", super::likelihood_pane::fill_words(s))
         }
         _ if app.run.trace_pending() => " · tracing the product".into(),
         _ => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::visible_part;
-
-    #[test]
-    fn a_long_lesson_is_cut_to_the_room_of_the_pane() {
-        assert_eq!(visible_part("t", "a\nbc", 10), "t — a bc");
-        assert_eq!(visible_part("t", "abcdef", 6), "t — ab…");
-        assert_eq!(visible_part("t", &"é".repeat(1_000_000), 4).chars().count(), 5);
     }
 }

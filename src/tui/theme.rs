@@ -111,7 +111,7 @@ impl Theme {
 
 /// True when the terminal says it has 256 colours or more (`COLORTERM`, or a `TERM` such as
 /// `xterm-256color`); read once.
-fn rich_colours() -> bool {
+pub(super) fn rich_colours() -> bool {
     static RICH: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *RICH.get_or_init(|| {
         let var = |k: &str| std::env::var(k).unwrap_or_default();

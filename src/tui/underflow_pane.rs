@@ -11,8 +11,9 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 use super::app::App;
 use super::pane::Pane;
 use super::theme::Theme;
-use super::view::{labels, legend, padded, pane_block_with_legend};
+use super::view::{framed, labels, legend, padded};
 use crate::format::axis as short;
+use crate::stats::underflow::UnderflowTrace;
 
 /// log10 of the smallest normal f64, 2^-1022.
 const F64_NORMAL: f64 = -307.652_655_568_588_3;
@@ -24,17 +25,30 @@ const F32_ZERO: f64 = -44.853_986_428_898_27;
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let run = &app.run;
-    let t = &run.trace;
-    let detail = format!("L = {:.3} × 10^{}", t.mantissa, t.exponent);
+    let focused = app.focus == Pane::Underflow;
+    draw_trace(frame, area, focused, &run.trace, &run.trace_curves, run.log_m(), theme);
+}
+
+/// Draws a trace and its curves (true, f64, f32; x in log10 m when `log_m`).
+pub fn draw_trace(
+    frame: &mut Frame,
+    area: Rect,
+    focused: bool,
+    t: &UnderflowTrace,
+    curves: &[Vec<(f64, f64)>; 3],
+    log_m: bool,
+    theme: Theme,
+) {
+    let detail = format!("L = {}", crate::format::times_ten(t.mantissa, t.exponent, 3));
     let mut keys = legend("━", "log-sum", theme.truth());
     keys.extend(legend("━", "f64 Π", theme.f64_product()));
     keys.extend(legend(if theme.color { "━" } else { "•" }, "f32 Π", theme.f32_product()));
-    let block = pane_block_with_legend(Pane::Underflow, app, theme, &detail, keys);
+    let block = framed(Pane::Underflow, focused, theme, &detail, keys);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [chart_area, text_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
-    let [true_curve, f64_curve, f32_curve] = &run.trace_curves;
+    let [true_curve, f64_curve, f32_curve] = curves;
     let (x0, x1) = padded(&[true_curve], false);
     let (x0, x1) = (x0.max(0.0), x1.max(1.0));
     let line = |v: f64| [(x0, v), (x1, v)];
@@ -81,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (mut y0, mut y1) = padded(&[true_curve, f64_curve, f32_curve], true);
     y0 = y0.min(F64_ZERO - 20.0);
     y1 = y1.max(5.0);
-    let x_title = if run.log_m() { "log10 m" } else { "m" };
+    let x_title = if log_m { "log10 m" } else { "m" };
     let chart = Chart::new(sets)
         .x_axis(Axis::default().title(x_title).bounds([x0, x1]).labels(labels(x0, x1)))
         .y_axis(

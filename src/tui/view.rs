@@ -8,9 +8,11 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
 use super::pane::{Overlay, Pane};
+use super::qq_pane::DataShow;
 use super::theme::Theme;
 use super::{
-    cross_entropy_pane, data_pane, likelihood_pane, overlays, status_pane, underflow_pane,
+    cross_entropy_pane, data_pane, footer, form, lesson_pane, likelihood_pane, overlays, qq_pane,
+    sampling_pane, status_pane, step_pane, underflow_pane,
 };
 use crate::format::axis as short;
 
@@ -30,28 +32,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    if app.zoomed {
-        draw_pane(frame, app.focus, area, app, theme);
-    } else {
-        let status_height = match area.height {
-            0..30 => 5,
-            30..40 => 7,
-            _ => 9,
-        };
-        let [top, middle, bottom] = Layout::vertical([
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(status_height),
-        ])
-        .areas(area);
-        let [data, likelihood] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
-        let [cross, underflow] = Layout::horizontal([Constraint::Fill(1); 2]).areas(middle);
-        draw_pane(frame, Pane::Data, data, app, theme);
-        draw_pane(frame, Pane::Likelihood, likelihood, app, theme);
-        draw_pane(frame, Pane::CrossEntropy, cross, app, theme);
-        draw_pane(frame, Pane::Underflow, underflow, app, theme);
-        draw_pane(frame, Pane::Status, bottom, app, theme);
+    let layout = screen(area, app.zoomed, app.focus);
+    for (pane, rect) in &layout.panes {
+        draw_pane(frame, *pane, *rect, app, theme);
     }
+    if let Some(rect) = layout.lesson {
+        lesson_pane::draw(frame, rect, app, theme);
+    }
+    if app.step_view {
+        step_pane::draw(frame, layout.step, app, theme);
+    }
+    footer::draw(frame, layout.footer, app, theme);
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help => overlays::help(frame, area, theme),
@@ -59,6 +50,68 @@ pub fn draw(frame: &mut Frame, app: &App) {
             overlays::picker(frame, area, items, *selected, theme);
         }
         Overlay::Error(message) => overlays::error(frame, area, message, theme),
+        Overlay::Edit(form) => form::draw(frame, area, form, theme),
+    }
+}
+
+/// Where everything goes on a screen: the panes, the lesson beside the status, the step
+/// view's place (over the middle row) and the footer. Drawing and the mouse both read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    /// Each pane shown and its rectangle.
+    pub panes: Vec<(Pane, Rect)>,
+    /// The lesson's box, beside the status pane (None when another pane is zoomed).
+    pub lesson: Option<Rect>,
+    /// Where the step view is drawn when it is on.
+    pub step: Rect,
+    /// The key-hint line at the bottom.
+    pub footer: Rect,
+}
+
+/// The layout of a screen of `area` (at least the minimum size).
+#[must_use]
+pub fn screen(area: Rect, zoomed: bool, focus: Pane) -> Screen {
+    let [body, footer] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let beside_lesson = |status: Rect| -> (Rect, Rect) {
+        let [s, l] =
+            Layout::horizontal([Constraint::Percentage(64), Constraint::Fill(1)]).areas(status);
+        (s, l)
+    };
+    if zoomed {
+        let [_, lower] = Layout::vertical([Constraint::Fill(1); 2]).areas(body);
+        let (panes, lesson) = if focus == Pane::Status {
+            let (s, l) = beside_lesson(body);
+            (vec![(Pane::Status, s)], Some(l))
+        } else {
+            (vec![(focus, body)], None)
+        };
+        return Screen { panes, lesson, step: lower, footer };
+    }
+    let status_height = match body.height {
+        0..29 => 6,
+        29..39 => 8,
+        _ => 10,
+    };
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(status_height),
+    ])
+    .areas(body);
+    let [data, likelihood] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
+    let [cross, underflow] = Layout::horizontal([Constraint::Fill(1); 2]).areas(middle);
+    let (status, lesson) = beside_lesson(bottom);
+    Screen {
+        panes: vec![
+            (Pane::Data, data),
+            (Pane::Likelihood, likelihood),
+            (Pane::CrossEntropy, cross),
+            (Pane::Underflow, underflow),
+            (Pane::Status, status),
+        ],
+        lesson: Some(lesson),
+        step: middle,
+        footer,
     }
 }
 
@@ -77,7 +130,18 @@ pub fn pane_block_with_legend(
     detail: &str,
     legend: Vec<Span<'static>>,
 ) -> Block<'static> {
-    let focused = app.focus == pane;
+    framed(pane, app.focus == pane, theme, detail, legend)
+}
+
+/// A pane's block, its title marked when `focused`, with a legend after the title.
+#[must_use]
+pub fn framed(
+    pane: Pane,
+    focused: bool,
+    theme: Theme,
+    detail: &str,
+    legend: Vec<Span<'static>>,
+) -> Block<'static> {
     let mut title = vec![Span::styled(format!(" {} ", pane.title()), theme.title(focused))];
     if !detail.is_empty() {
         title.push(Span::raw(format!(" {detail} ")));
@@ -101,7 +165,12 @@ pub fn legend(mark: &str, name: &str, style: Style) -> Vec<Span<'static>> {
 
 fn draw_pane(frame: &mut Frame, pane: Pane, area: Rect, app: &App, theme: Theme) {
     match pane {
-        Pane::Data => data_pane::draw(frame, area, app, theme),
+        Pane::Data if app.sampling.shown => sampling_pane::draw(frame, area, app, theme),
+        Pane::Data => match app.data_show {
+            DataShow::Histogram => data_pane::draw(frame, area, app, theme),
+            DataShow::Qq => qq_pane::draw(frame, area, app, theme, true),
+            DataShow::Pp => qq_pane::draw(frame, area, app, theme, false),
+        },
         Pane::Likelihood => likelihood_pane::draw(frame, area, app, theme),
         Pane::CrossEntropy => cross_entropy_pane::draw(frame, area, app, theme),
         Pane::Underflow => underflow_pane::draw(frame, area, app, theme),

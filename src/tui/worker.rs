@@ -16,6 +16,7 @@ use std::thread::JoinHandle;
 
 use super::action::Action;
 use super::effect::{Effect, perform_unless};
+use super::stepping::{Parcel, Stepper};
 
 /// The worker: the build under way, the request waiting behind it, and the answers' channel.
 pub struct Worker {
@@ -27,12 +28,22 @@ pub struct Worker {
     waiting: Option<Effect>,
     /// Builds started since the last answer was handed on.
     started: usize,
+    /// Optimiser steps, on a thread of their own: a build does not wait for them, nor they
+    /// for a build.
+    stepper: Stepper,
 }
 
 impl Default for Worker {
     fn default() -> Self {
         let (sender, answers) = channel();
-        Self { answers, sender, running: None, waiting: None, started: 0 }
+        Self {
+            answers,
+            sender,
+            running: None,
+            waiting: None,
+            started: 0,
+            stepper: Stepper::default(),
+        }
     }
 }
 
@@ -40,6 +51,12 @@ impl Worker {
     /// Queues a long effect; it starts at the next [`Worker::pump`], after the loop has
     /// taken every key already typed, so a burst of keys starts one build.
     pub fn submit(&mut self, effect: Effect) {
+        if let Effect::Steps(job) = effect {
+            if let Some(job) = job.take() {
+                self.stepper.submit(job);
+            }
+            return;
+        }
         if let Some((cancel, _)) = &self.running {
             cancel.store(true, Ordering::Relaxed);
         }
@@ -67,7 +84,9 @@ impl Worker {
     /// The answers that arrived and still matter (a build a newer request replaced is
     /// dropped), then starts the waiting request, if any.
     pub fn answers(&mut self) -> Vec<Action> {
-        let mut out = Vec::new();
+        let mut out: Vec<Action> = (self.stepper.answers().into_iter())
+            .map(|done| Action::Stepped(Parcel::new(done)))
+            .collect();
         // A build that panicked sends nothing: the panic goes on in the loop's thread, as it
         // did when builds ran there (the terminal is restored, the message printed, exit 101),
         // rather than leaving "computing…" on screen for ever.
@@ -91,6 +110,12 @@ impl Worker {
         }
         self.pump();
         out
+    }
+
+    /// Whether optimiser steps are under way.
+    #[must_use]
+    pub fn stepping(&self) -> bool {
+        self.stepper.busy()
     }
 
     /// Whether a build is under way or waiting.

@@ -55,7 +55,7 @@ pub struct ClassTruth {
 }
 
 /// The presets `mlex classify --truth` takes, with what each shows.
-pub const PRESETS: [(&str, &str); 6] = [
+pub const PRESETS: [(&str, &str); 7] = [
     ("logistic-1d", "a true logistic model on one feature: the model family holds the truth"),
     ("logistic-2d", "a true logistic model on two features: the model family holds the truth"),
     ("softmax-3", "three Gaussian classes of equal spread: a true softmax model"),
@@ -65,6 +65,10 @@ pub const PRESETS: [(&str, &str); 6] = [
     ),
     ("xor", "XOR: four Gaussian blobs, a linear model cannot, a hidden layer can"),
     ("label-noise", "a shallow logistic truth: the loss cannot go below the conditional entropy"),
+    (
+        "separable",
+        "two tight Gaussian classes far apart: a sample of them is separable, so no MLE exists",
+    ),
 ];
 
 fn names(prefix: &str, n: usize) -> Vec<String> {
@@ -95,6 +99,17 @@ impl ClassTruth {
                     blob(0, 1.0 / 3.0, &[0.0, 0.0], 1.0),
                     blob(1, 1.0 / 3.0, &[2.5, 0.0], 1.0),
                     blob(2, 1.0 / 3.0, &[0.0, 2.5], 1.0),
+                ]),
+            ),
+            // Means 4.2 standard deviations apart along the diagonal on either side of the
+            // boundary: a point falls on the wrong side with probability about 1e-5, so a
+            // sample of a few hundred is separable with near certainty.
+            "separable" => (
+                2,
+                2,
+                Law::Mixture(vec![
+                    blob(0, 0.5, &[-1.2, -1.2], 0.4),
+                    blob(1, 0.5, &[1.2, 1.2], 0.4),
                 ]),
             ),
             "blobs-1d" => {

@@ -43,6 +43,21 @@ declare!(
     Set::Real, "any real number", [0.3, -2.0, 0.7, 1.5, 1.0]
 );
 
+impl NormalMixture {
+    #[allow(clippy::unused_self, clippy::trivially_copy_pass_by_ref)] // beside the family's passes
+    fn terms(&self, nat: &[f64]) -> Terms {
+        Terms {
+            mu1: nat[1],
+            mu2: nat[3],
+            inv1: 1.0 / nat[2],
+            inv2: 1.0 / nat[4],
+            // The x-free parts of ln(w φ₁) and ln((1 − w) φ₂), once per pass.
+            c1: nat[0].ln() - HALF_LN_2PI - nat[2].ln(),
+            c2: (-nat[0]).ln_1p() - HALF_LN_2PI - nat[4].ln(),
+        }
+    }
+}
+
 impl Family for NormalMixture {
     fn ln_density(&self, nat: &[f64], x: f64) -> f64 {
         let a = nat[0].ln() + normal(nat[1], nat[2]).ln_pdf(x);
@@ -74,15 +89,7 @@ impl Family for NormalMixture {
     }
 
     fn value_and_gradient(&self, nat: &[f64], sample: &Sample, grad: &mut [f64]) -> f64 {
-        let terms = Terms {
-            mu1: nat[1],
-            mu2: nat[3],
-            inv1: 1.0 / nat[2],
-            inv2: 1.0 / nat[4],
-            // The x-free parts of ln(w φ₁) and ln((1 − w) φ₂), once per pass.
-            c1: nat[0].ln() - HALF_LN_2PI - nat[2].ln(),
-            c2: (-nat[0]).ln_1p() - HALF_LN_2PI - nat[4].ln(),
-        };
+        let terms = self.terms(nat);
         let [ll, r1, r1z1, r1z1sq, r2z2, r2z2sq] = pass::sums(sample.values(), &terms);
         let n = sample.len() as f64;
         grad[0] = r1 - n * nat[0];
@@ -91,6 +98,41 @@ impl Family for NormalMixture {
         grad[3] = r2z2 * terms.inv2;
         grad[4] = r2z2sq;
         ll
+    }
+
+    fn free_hessian(&self, nat: &[f64], sample: &Sample) -> Option<Vec<Vec<f64>>> {
+        // Per point ℓᵢ = ln(e^a₁ + e^a₂), so ∇²ℓᵢ = r₁∇²a₁ + r₂∇²a₂ + r₁r₂ (g₁ − g₂)(g₁ − g₂)ᵀ
+        // (the responsibilities' covariance of the components' gradients gₖ = ∇aₖ). In
+        // (logit w, mu1, ln s1, mu2, ln s2): g₁ − g₂ = (1, z₁/s₁, z₁² − 1, −z₂/s₂, −(z₂² − 1)),
+        // and ∇²aₖ has −w(1 − w), −1/sₖ², −2zₖ/sₖ and −2zₖ² in the weight, location,
+        // location × scale and scale entries.
+        let terms = Curvature(self.terms(nat));
+        let sums = pass::sums(sample.values(), &terms);
+        let [r1, r1z1, r1z1sq, r2, r2z2, r2z2sq] = [0, 1, 2, 3, 4, 5].map(|i| sums[i]);
+        let (w, inv1, inv2) = (nat[0], terms.0.inv1, terms.0.inv2);
+        let n = sample.len() as f64;
+        // The scale of each entry of g₁ − g₂ against its per-point factor e = (1, z₁, u₁, z₂, u₂).
+        let c = [1.0, inv1, 1.0, -inv2, -1.0];
+        let mut h = vec![vec![0.0; 5]; 5];
+        let mut k = 6;
+        for i in 0..5 {
+            for j in i..5 {
+                let v = c[i] * c[j] * sums[k];
+                h[i][j] = v;
+                h[j][i] = v;
+                k += 1;
+            }
+        }
+        h[0][0] -= n * w * (1.0 - w);
+        h[1][1] -= r1 * inv1 * inv1;
+        h[1][2] -= 2.0 * r1z1 * inv1;
+        h[2][1] = h[1][2];
+        h[2][2] -= 2.0 * r1z1sq;
+        h[3][3] -= r2 * inv2 * inv2;
+        h[3][4] -= 2.0 * r2z2 * inv2;
+        h[4][3] = h[3][4];
+        h[4][4] -= 2.0 * r2z2sq;
+        Some(h)
     }
 
     fn sample(&self, nat: &[f64], n: usize, rng: &mut Rng) -> Vec<f64> {
@@ -225,5 +267,51 @@ impl pass::Terms<6> for Terms {
         // the responsibilities' 1 / u standing in for ln_1p's own division.
         let ln_1p = vmath::ln(u) - ((u - 1.0) - e) * inv;
         [hi + ln_1p, r1, r1 * z1, r1 * (z1 * z1 - 1.0), r2 * z2, r2 * (z2 * z2 - 1.0)]
+    }
+}
+
+/// Per point, for the Hessian: r₁, r₁z₁, r₁z₁², r₂, r₂z₂, r₂z₂², then r₁r₂ eᵢeⱼ for i ≤ j
+/// over e = (1, z₁, z₁² − 1, z₂, z₂² − 1), row by row.
+struct Curvature(Terms);
+
+impl pass::Terms<21> for Curvature {
+    #[inline(always)]
+    fn terms(&self, x: f64) -> [f64; 21] {
+        let t = &self.0;
+        let z1 = (x - t.mu1) * t.inv1;
+        let z2 = (x - t.mu2) * t.inv2;
+        let (a, b) = (t.c1 - 0.5 * z1 * z1, t.c2 - 0.5 * z2 * z2);
+        // As in `Terms`: both responsibilities from one exponential of −|a − b|.
+        let first = a >= b;
+        let e = vmath::exp(-(a - b).abs());
+        let inv = 1.0 / (1.0 + e);
+        let (r1, r2) = if first { (inv, e * inv) } else { (e * inv, inv) };
+        let p = r1 * r2;
+        let (s1, s2) = (z1 * z1, z2 * z2);
+        let (u1, u2) = (s1 - 1.0, s2 - 1.0);
+        let (pz1, pu1, pz2) = (p * z1, p * u1, p * z2);
+        [
+            r1,
+            r1 * z1,
+            r1 * s1,
+            r2,
+            r2 * z2,
+            r2 * s2,
+            p,
+            pz1,
+            pu1,
+            pz2,
+            p * u2,
+            pz1 * z1,
+            pz1 * u1,
+            pz1 * z2,
+            pz1 * u2,
+            pu1 * u1,
+            pu1 * z2,
+            pu1 * u2,
+            pz2 * z2,
+            pz2 * u2,
+            p * u2 * u2,
+        ]
     }
 }

@@ -1,0 +1,84 @@
+//! The lesson box beside the status pane: the preset's lesson (or, once the setup is changed
+//! away from the preset, the description of the setup now, `describe.rs`), wrapped to the
+//! box and scrolled with PgUp / PgDn, its title saying when there is more.
+
+use std::borrow::Cow;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::App;
+use super::describe::{changed_from_preset, describe, wrap};
+use super::theme::Theme;
+use super::view::screen;
+
+/// The box's title and its text: the generated description, or the preset's title and lesson
+/// (borrowed, as two paragraphs: a lesson of a megabyte is not copied every frame).
+fn text(app: &App) -> (&'static str, Vec<Cow<'_, str>>) {
+    if changed_from_preset(app) {
+        ("This setup (changed from the preset)", vec![Cow::Owned(describe(app))])
+    } else {
+        let s = &app.session.scenario;
+        ("Lesson", vec![Cow::Borrowed(s.title.as_str()), Cow::Borrowed(s.lesson.as_str())])
+    }
+}
+
+/// The lines of the box from `scroll` on (at most `rows` + 1, to tell whether more follow),
+/// `scroll` brought back within the text.
+fn visible(app: &App, width: u16, rows: u16, scroll: usize) -> (Vec<String>, usize, bool) {
+    let (_, parts) = text(app);
+    let rows = usize::from(rows);
+    let limit = scroll + rows + 1;
+    let mut lines = Vec::new();
+    for part in parts {
+        let room = limit.saturating_sub(lines.len());
+        lines.extend(wrap(&part, usize::from(width), room));
+    }
+    let scroll = scroll.min(lines.len().saturating_sub(rows));
+    let more = lines.len() > scroll + rows;
+    (lines.into_iter().skip(scroll).take(rows).collect(), scroll, more)
+}
+
+/// Draws the box.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let (title, _) = text(app);
+    let (w, h) = (area.width.saturating_sub(2), area.height.saturating_sub(2));
+    let (lines, scroll, more) = visible(app, w, h, app.lesson_scroll);
+    let mut head = vec![Span::styled(format!(" {title} "), theme.title(false))];
+    if scroll > 0 {
+        head.push(Span::raw("↑ PgUp "));
+    }
+    let block = Block::default().borders(Borders::ALL).title(Line::from(head));
+    let block = if more {
+        block.title_bottom(Line::from(Span::styled(" more: PgDn ↓ ", theme.warn())))
+    } else {
+        block
+    };
+    let lines: Vec<Line> = lines.into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+impl App {
+    /// PgDn / PgUp: the lesson a box's height less one line further on or back.
+    pub(super) fn scroll_lesson(&mut self, down: bool) {
+        let (w, h) = self.size;
+        let Some(rect) = screen(Rect::new(0, 0, w, h), self.zoomed, self.focus).lesson else {
+            return;
+        };
+        let (w, h) = (rect.width.saturating_sub(2), rect.height.saturating_sub(2));
+        let page = usize::from(h.saturating_sub(1)).max(1);
+        let wanted = if down {
+            self.lesson_scroll.saturating_add(page)
+        } else {
+            self.lesson_scroll.saturating_sub(page)
+        };
+        let (_, scroll, more) = visible(self, w, h, wanted);
+        self.lesson_scroll = scroll;
+        self.message = match (down, more) {
+            (true, false) => "the end of the lesson (PgUp goes back)".into(),
+            _ => format!("lesson from line {}", scroll + 1),
+        };
+    }
+}

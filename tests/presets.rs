@@ -3,7 +3,7 @@
 
 use mlex::report::Report;
 use mlex::runner::{RunOverrides, run_scenario};
-use mlex::scenario::{self, PRESETS};
+use mlex::scenario::{self, CLASS_PRESETS, PRESETS};
 
 fn run(name: &str) -> Report {
     let s = scenario::load(name).expect("preset loads");
@@ -31,11 +31,12 @@ fn every_preset_file_is_built_in_and_every_preset_has_a_file() {
         .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     assert!(PRESETS.len() >= 12, "only {} presets", PRESETS.len());
-    for (name, _) in PRESETS {
+    for (name, _) in PRESETS.iter().chain(CLASS_PRESETS) {
         assert!(files.contains(&(*name).to_string()), "{name} has no file");
     }
     for f in &files {
-        assert!(PRESETS.iter().any(|(n, _)| n == f), "{f}.toml is not built in");
+        let built_in = PRESETS.iter().chain(CLASS_PRESETS).any(|(n, _)| n == f);
+        assert!(built_in, "{f}.toml is not built in");
     }
 }
 

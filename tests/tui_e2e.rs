@@ -558,7 +558,7 @@ fn locate(s: &Session, needle: char, within: std::ops::Range<u16>) -> Option<(u1
 #[test]
 fn a_mouse_click_on_the_surface_moves_theta() {
     let mut s = started();
-    s.wait_for("% LR regions");
+    s.wait_for("% LR");
     let raw = s.raw();
     assert!(find(&raw, b"\x1b[?1000h").is_some(), "mouse reports were never turned on");
     assert!(find(&raw, b"\x1b[?1006h").is_some(), "SGR mouse reports were never asked for");

@@ -349,5 +349,12 @@ fn status_shows_the_standard_errors_mlex_fit_reports() {
     term.draw(|f| mlex::tui::view::draw(f, &a)).expect("draw");
     let screen: String =
         term.backend().buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
-    assert!(screen.contains("standard errors at the MLE"), "the status shows them");
+    for (name, se) in ["mu", "sigma"].iter().zip(&se) {
+        let shown = format!(
+            "{name} {} ± {}",
+            mlex::format::readable(a.run.mle[usize::from(*name == "sigma")]),
+            mlex::format::readable(*se)
+        );
+        assert!(screen.contains(&shown), "the status shows {shown}");
+    }
 }

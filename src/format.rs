@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn a_mantissa_that_rounds_to_ten_carries_into_the_exponent() {
         assert_eq!(times_ten(9.9996, -1, 3), "1.000 × 10^0");
-        assert_eq!(times_ten(9.99999999, -121, 6), "1.000000 × 10^-120");
+        assert_eq!(times_ten(9.999_999_99, -121, 6), "1.000000 × 10^-120");
         assert_eq!(times_ten(3.873, -121, 3), "3.873 × 10^-121");
         assert_eq!(times_ten(9.9994, 5, 3), "9.999 × 10^5");
         assert_eq!(times_ten(f64::NAN, 0, 3), "undefined");

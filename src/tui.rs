@@ -154,6 +154,7 @@ pub fn run(scenario_name: Option<&str>, seed: Option<u64>) -> Result<ExitCode, I
 }
 
 /// The explorer on screen: densities, or a classifier.
+#[allow(clippy::large_enum_variant)] // one value for the whole session, never copied
 enum Explorer {
     Density(App),
     Class(ClassApp),
@@ -316,6 +317,7 @@ where
 }
 
 /// [`run_loop`], left early with the name of a classification scenario the picker chose.
+#[allow(clippy::too_many_lines)] // the one loop: input, work, answers, drawing, in order
 pub fn run_loop_until<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,

@@ -380,8 +380,8 @@ pub fn classify_with_truth(
     let classifier = build(&points, req, kind)?;
     let ln_q = |x: &[f64], out: &mut [f64]| classifier.ln_predict(&theta, x, out);
     let mc_seed = truth_req.seed ^ 0x9e37_79b9_7f4a_7c15;
-    let dec: Decomposition = decomposition::quadrature(&truth, &ln_q, 1 << 14)
-        .unwrap_or_else(|| decomposition::monte_carlo(&truth, &ln_q, truth_req.mc_points, mc_seed));
+    let dec: Decomposition = decomposition::quadrature(truth, &ln_q, 1 << 14)
+        .unwrap_or_else(|| decomposition::monte_carlo(truth, &ln_q, truth_req.mc_points, mc_seed));
     let (method, count, seed, se) = match dec.method {
         Method::MonteCarlo { points, seed, standard_error } => {
             ("monte_carlo", points, Some(seed), Some(standard_error))

@@ -129,6 +129,7 @@ fn model_dim(truth: &ClassTruth, model: ClassifierKind, shape: Shape) -> usize {
 }
 
 /// Parses a file already known to hold a `[classifier]` table.
+#[allow(clippy::too_many_lines)] // one flat sequence of field checks reads best top to bottom
 pub(super) fn parse(
     raw: RawClassScenario,
     text: &str,

@@ -261,6 +261,7 @@ impl App {
         Vec::new()
     }
 
+    #[allow(clippy::too_many_lines)] // one arm per action, read top to bottom
     fn update_main(&mut self, action: &Action) -> Vec<Effect> {
         match action {
             Action::Step => {

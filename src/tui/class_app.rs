@@ -265,16 +265,16 @@ impl ClassApp {
                         format!("m = {m} is already at the limit (2 to {MAX_CLASS_POINTS})");
                     return Vec::new();
                 }
-                return self.rebuild(format!("m = {next}"), |c| c.points = next);
+                return self.rebuild(&format!("m = {next}"), |c| c.points = next);
             }
             Action::NewSeed => {
                 let seed = self.run.choices.seed.wrapping_add(1);
-                return self.rebuild(format!("new sample with seed {seed}"), |c| c.seed = seed);
+                return self.rebuild(&format!("new sample with seed {seed}"), |c| c.seed = seed);
             }
             Action::CycleModel => {
                 let (model, loss) = next_model(&self.run.choices);
                 let what = format!("model {}", model_label(model, loss));
-                return self.rebuild(what, |c| {
+                return self.rebuild(&what, |c| {
                     c.model = model;
                     c.loss = loss;
                 });
@@ -287,7 +287,7 @@ impl ClassApp {
                 let (name, _) = PRESETS[(i + 1) % PRESETS.len()];
                 let Some(truth) = ClassTruth::preset(name) else { return Vec::new() };
                 let what = format!("truth {name} ({})", truth.description);
-                return self.rebuild(what, |c| {
+                return self.rebuild(&what, |c| {
                     let k = truth.classes.len();
                     if c.model == ClassifierKind::Logistic && k != 2 {
                         c.model = ClassifierKind::Softmax;
@@ -348,14 +348,15 @@ impl ClassApp {
                     self.describe()
                 );
             }
-            ClassAnswer::Built(Err(e)) => self.overlay = Overlay::Error(e),
             ClassAnswer::Loaded(Ok(pair)) => {
                 let (scenario, run) = *pair;
                 let (size, color) = (self.size, self.color);
                 *self = Self::with_run(scenario, run, color);
                 self.size = size;
             }
-            ClassAnswer::Loaded(Err(e)) => self.overlay = Overlay::Error(e),
+            ClassAnswer::Built(Err(e)) | ClassAnswer::Loaded(Err(e)) => {
+                self.overlay = Overlay::Error(e);
+            }
         }
     }
 
@@ -371,11 +372,7 @@ impl ClassApp {
         )
     }
 
-    fn rebuild(
-        &mut self,
-        what: String,
-        change: impl FnOnce(&mut ClassChoices),
-    ) -> Vec<ClassEffect> {
+    fn rebuild(&mut self, what: &str, change: impl FnOnce(&mut ClassChoices)) -> Vec<ClassEffect> {
         let mut choices = self.run.choices.clone();
         change(&mut choices);
         self.message = format!("computing: {what}");

@@ -20,6 +20,9 @@ use crate::stats::underflow::{self, UnderflowTrace};
 
 /// The most points the classification explorer draws: the likelihood surface is a pass over
 /// them per grid cell and is computed on the input thread (benches/class_explorer.rs: at
+/// The fitted and the true P(class 1 | x) along the one feature, as (x, p) points.
+type Curves = [Vec<(f64, f64)>; 2];
+
 /// 50 000 points a surface took 1.3–3 s, at this size tens of milliseconds).
 pub const MAX_CLASS_POINTS: usize = 5_000;
 /// The probability field's grid: columns.
@@ -348,11 +351,7 @@ impl ClassRun {
     }
 
     /// The field over the chosen pair of features (d ≥ 2), or the curves (d = 1).
-    fn pictures(
-        &self,
-        model: &dyn Classifier,
-        theta: &[f64],
-    ) -> (Option<Field>, Option<[Vec<(f64, f64)>; 2]>) {
+    fn pictures(&self, model: &dyn Classifier, theta: &[f64]) -> (Option<Field>, Option<Curves>) {
         let d = self.points.dim();
         let k = self.choices.truth.classes.len();
         let range = |j: usize| padded_range(self.points.column(j));

@@ -53,14 +53,13 @@ pub fn draw(frame: &mut Frame, app: &ClassApp) {
         draw_pane(frame, Pane::Status, bottom, app, theme);
     }
     match &app.overlay {
-        Overlay::None => {}
         Overlay::Help => overlays::help(frame, area, theme),
         Overlay::Picker { items, selected } => {
             overlays::picker(frame, area, items, *selected, theme);
         }
         Overlay::Error(message) => overlays::error(frame, area, message, theme),
         // The form edits a density run's fields; a classification run does not open it.
-        Overlay::Edit(_) => {}
+        Overlay::None | Overlay::Edit(_) => {}
     }
 }
 

@@ -48,6 +48,7 @@ pub mod theme;
 mod underflow_pane;
 pub mod view;
 pub mod worker;
+mod zoom;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;

@@ -184,3 +184,25 @@ fn brace_keys_zoom_about_theta_and_stay_where_parameters_make_sense() {
     fill(&mut a);
     assert!(a.run.surface.as_ref().expect("surface").values.iter().all(Option::is_some));
 }
+
+#[test]
+fn c_frames_the_surface_on_five_standard_errors_about_the_mle() {
+    // normal-basics: the standard errors are the closed forms σ̂/√m and σ̂/√(2m).
+    let mut a = filled("normal-basics", false);
+    apply(&mut a, Action::FrameRegion);
+    let (m, sigma) = (a.run.sample.len() as f64, a.run.mle[1]);
+    let se = [sigma / m.sqrt(), sigma / (2.0 * m).sqrt()];
+    for i in 0..2 {
+        let (lo, hi) = a.run.ranges[i];
+        let want = (a.run.mle[i] - 5.0 * se[i], a.run.mle[i] + 5.0 * se[i]);
+        assert!((lo - want.0).abs() < 1e-6 * se[i] && (hi - want.1).abs() < 1e-6 * se[i]);
+    }
+    assert!(a.message.starts_with("surface framed on the MLE ± 5 SE"), "{}", a.message);
+    // Framed, the 50 % region fills cells of the map (at the start's wide window it is
+    // smaller than one).
+    fill(&mut a);
+    let s = a.run.surface.as_ref().expect("surface");
+    let best = s.values.iter().flatten().fold(f64::NEG_INFINITY, |b, v| b.max(*v));
+    let inner = s.values.iter().flatten().filter(|v| 2.0 * (best - **v) < 1.386).count();
+    assert!(inner > 20, "{inner} cells in the 50 % region");
+}

@@ -158,6 +158,8 @@ pub enum Action {
     ZoomIn,
     /// Zoom the surface out about θ.
     ZoomOut,
+    /// Frame the surface on the MLE's confidence regions.
+    FrameRegion,
     /// Show or hide the last step's details (Δθ, gradient, the optimiser's state).
     ToggleStepView,
     /// Scroll the lesson up.

@@ -352,6 +352,7 @@ impl App {
             Action::Click { column, row } => self.click(*column, *row),
             Action::Wheel { column, row, closer } => self.wheel(*column, *row, *closer),
             Action::ZoomIn | Action::ZoomOut => self.zoom_about_theta(*action == Action::ZoomIn),
+            Action::FrameRegion => self.frame_region(),
             Action::ToggleStepView => self.step_view = !self.step_view,
             Action::LessonUp | Action::LessonDown => {
                 self.scroll_lesson(*action == Action::LessonDown);

@@ -180,6 +180,12 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding { keys: "", help: "", action: Action::ZoomOut, codes: &[KeyCode::Char('{')] },
     Binding {
+        keys: "c",
+        help: "frame the surface on the MLE ± 5 SE (its regions)",
+        action: Action::FrameRegion,
+        codes: &[KeyCode::Char('c')],
+    },
+    Binding {
         keys: "PgDn / PgUp",
         help: "scroll the lesson",
         action: Action::LessonDown,
@@ -244,10 +250,11 @@ mod tests {
     }
 
     #[test]
-    fn ctrl_c_quits_and_plain_c_does_nothing() {
+    fn ctrl_c_quits_and_plain_c_frames_the_surface() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action_for(ctrl_c), Some(Action::Quit));
-        assert_eq!(action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE)), None);
+        let plain = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(action_for(plain), Some(Action::FrameRegion));
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
             Some(Action::Step)

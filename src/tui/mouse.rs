@@ -15,8 +15,6 @@ use crate::stats::model::Model as _;
 
 /// One wheel notch shrinks (or widens) each axis of the surface to this fraction.
 const WHEEL_ZOOM: f64 = 0.8;
-/// One press of `}` / `{` zooms by this fraction.
-const KEY_ZOOM: f64 = 0.5;
 
 /// Where a point of the screen falls on the picture over θ.
 enum OnPicture {
@@ -106,51 +104,5 @@ impl App {
             OnPicture::Curve(x) => self.zoom(factor, (x, 0.0)),
             OnPicture::Surface(x, y) => self.zoom(factor, (x, y)),
         }
-    }
-
-    /// `}` / `{`: zoom about θ.
-    pub(super) fn zoom_about_theta(&mut self, closer: bool) {
-        let Some(s) = &self.run.surface else {
-            self.message = "no surface to zoom: a categorical model has none".into();
-            return;
-        };
-        let now = &self.run.fit.current().natural;
-        let centre = (now[s.px], now[s.py]);
-        self.zoom(if closer { KEY_ZOOM } else { 1.0 / KEY_ZOOM }, centre);
-    }
-
-    /// Scales the surface's ranges by `factor` about `centre`, kept where the parameters
-    /// make sense (as the ranges were made), and starts filling it afresh.
-    fn zoom(&mut self, factor: f64, centre: (f64, f64)) {
-        let Some(s) = &self.run.surface else { return };
-        let (px, py) = (s.px, s.py);
-        let layout = self.run.model.layout();
-        let axes = if s.is_profile() {
-            vec![(px, centre.0)]
-        } else {
-            vec![(px, centre.0), (py, centre.1)]
-        };
-        for (i, c) in axes {
-            let (lo, hi) = self.run.ranges[i];
-            let range = (c + (lo - c) * factor, c + (hi - c) * factor);
-            let estimate = self.run.mle[i];
-            self.run.ranges[i] =
-                layout.entry(i).map_or(range, |(spec, _)| spec.clip_range(range, estimate));
-        }
-        self.run.reset_surface();
-        let names = self.run.model.param_names();
-        let shown: Vec<String> =
-            if self.run.surface.as_ref().is_some_and(super::jobs::Surface::is_profile) {
-                vec![px]
-            } else {
-                vec![px, py]
-            }
-            .into_iter()
-            .map(|i| {
-                let (lo, hi) = self.run.ranges[i];
-                format!("{} {}..{}", names[i], fmt_num(lo), fmt_num(hi))
-            })
-            .collect();
-        self.message = format!("surface zoomed to {}", shown.join(", "));
     }
 }

@@ -223,7 +223,7 @@ impl InferenceReport {
         let pct = format!("{} %", readable(100.0 * self.level));
         let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), readable);
         let pair = |a: Option<f64>, b: Option<f64>| format!("[{}, {}]", cell(a), cell(b));
-        let mut lines = vec![[
+        let mut lines = vec![vec![
             "parameter".to_string(),
             "estimate".to_string(),
             "SE".to_string(),
@@ -231,18 +231,27 @@ impl InferenceReport {
             format!("profile {pct}"),
             "sandwich SE".to_string(),
         ]];
+        if self.pseudo_true.is_some() {
+            lines[0].push("θ*".to_string());
+        }
         for r in &self.summary {
-            lines.push([
+            let mut line = vec![
                 r.name.clone(),
                 readable(r.estimate),
                 cell(r.se),
                 r.wald.map_or_else(|| "—".to_string(), |(a, b)| pair(Some(a), Some(b))),
                 pair(r.profile.0, r.profile.1),
                 cell(r.sandwich_se),
-            ]);
+            ];
+            if let Some(star) = &self.pseudo_true {
+                line.push(cell(named_value(star, &r.name)));
+            }
+            lines.push(line);
         }
-        let widths: Vec<usize> =
-            (0..6).map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0)).collect();
+        let columns = lines[0].len();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
+            .collect();
         let mut out = String::new();
         for l in &lines {
             let cells: Vec<String> = l
@@ -260,6 +269,7 @@ impl InferenceReport {
             cell(self.bic),
             self.estimated_parameters
         );
+        self.write_truth_lines(&mut out);
         for line in &self.gof_lines {
             let _ = writeln!(out, "  {line}");
         }
@@ -308,6 +318,53 @@ impl InferenceReport {
         }
         out
     }
+
+    /// The expected information at θ̂ and what θ* means, under the criteria.
+    fn write_truth_lines(&self, out: &mut String) {
+        if let Some(info) = self.expected_information.as_ref().filter(|i| i.len() > MATRIX_ROWS) {
+            let _ = writeln!(
+                *out,
+                "  expected (Fisher) information of one observation at θ̂: {} × {} (in the JSON, \
+                 inference.expected_information)",
+                info.len(),
+                info.len()
+            );
+        } else if let Some(info) = &self.expected_information {
+            let rows: Vec<String> = info
+                .iter()
+                .map(|row| {
+                    let row: Vec<String> = row.iter().map(|v| readable(*v)).collect();
+                    format!("[{}]", row.join(", "))
+                })
+                .collect();
+            let _ = writeln!(
+                *out,
+                "  expected (Fisher) information of one observation at θ̂ ({}): [{}]",
+                self.parameters.join(", "),
+                rows.join(", ")
+            );
+        }
+        if self.pseudo_true.is_some() {
+            let _ = writeln!(
+                *out,
+                "  θ* = argmin D(p‖q_θ): where θ̂ tends as m grows (the truth when the model \
+                 holds it)"
+            );
+        }
+    }
+}
+
+/// Matrices of up to this many rows are printed in the table; larger ones only in JSON.
+const MATRIX_ROWS: usize = 3;
+
+/// A parameter's value in a name → value object, where a vector's entries are named
+/// `p[0]`, `p[1]`, … (as the summary names them).
+fn named_value(params: &Value, name: &str) -> Option<f64> {
+    if let Some(v) = params.get(name) {
+        return v.as_f64();
+    }
+    let (base, index) = name.strip_suffix(']')?.split_once('[')?;
+    params.get(base)?.get(index.parse::<usize>().ok()?)?.as_f64()
 }
 
 /// The truth of a `run`.

@@ -11,6 +11,7 @@ use crate::optim::Refusal;
 use crate::optim::fit::StopReason;
 use crate::optim::inference::Undefined;
 use crate::optim::inference::bootstrap::GofUndefined;
+use crate::optim::inference::pseudo_true::NoPseudoTrue;
 use crate::stats::family::{Degenerate, Domain, FamilyKind, Fault, Limit, ParamError};
 use crate::stats::goodness::{MIN_EXPECTED, NoChiSquared, NoStatistic};
 use crate::stats::information::Infinite;
@@ -357,4 +358,37 @@ pub fn gof_undefined(why: &GofUndefined, names: &[String]) -> String {
             format!("none of the {replicates} bootstrap refits reached a maximum")
         }
     }
+}
+
+/// Why a model has no pseudo-true θ* against a truth: a short name and a sentence.
+#[must_use]
+pub fn no_pseudo_true(
+    truth: FamilyKind,
+    model: FamilyKind,
+    why: &NoPseudoTrue,
+) -> (&'static str, String) {
+    let (name, message) = match why {
+        NoPseudoTrue::Infinite(inf) => (infinite_name(*inf), infinite(truth, model, *inf)),
+        NoPseudoTrue::NoStart => (
+            "no_start",
+            format!(
+                "the {model} model's moment estimates from the truth are not a valid θ, so there \
+                 is nowhere to start maximising E_p[ln q_θ]"
+            ),
+        ),
+        NoPseudoTrue::Fit(StopReason::Boundary { .. }, Some(limit)) => (
+            "boundary",
+            format!(
+                "{}: E_p[ln q_θ] has its supremum at the boundary of the parameter space{}, \
+                 so no θ* attains it",
+                limit_label(limit),
+                limit.meaning.map(|m| format!(" ({m})")).unwrap_or_default()
+            ),
+        ),
+        NoPseudoTrue::Fit(reason, _) => (
+            "not_converged",
+            format!("maximising E_p[ln q_θ] stopped short of a maximum: {}", stop(*reason)),
+        ),
+    };
+    (name, message)
 }

@@ -404,3 +404,27 @@ fn the_level_is_checked_and_inference_can_be_left_out() {
     assert_eq!(code, 0);
     assert!(table.contains("profile 95 %") && table.contains("AIC "), "{table}");
 }
+
+#[test]
+fn the_table_prints_theta_star_and_the_expected_information_as_the_json_has_them() {
+    let v = json(&["run", "--scenario", "normal-basics", "--format", "json"]);
+    let inf = &v["inference"];
+    // The normal's information per observation at θ̂ is diag(1/σ̂², 2/σ̂²), by hand.
+    let sigma = v["params"]["sigma"].as_f64().expect("sigma");
+    let info = &inf["expected_information"];
+    assert!((info[0][0].as_f64().expect("I") - 1.0 / (sigma * sigma)).abs() < 1e-9);
+    assert!((info[1][1].as_f64().expect("I") - 2.0 / (sigma * sigma)).abs() < 1e-9);
+    assert_eq!(info[0][1].as_f64(), Some(0.0));
+    let (code, table, stderr) = mlex(&["run", "--scenario", "normal-basics", "--format", "table"]);
+    assert_eq!(code, 0, "{stderr}");
+    let header = table.lines().find(|l| l.contains("sandwich SE")).expect("header");
+    assert!(header.trim_end().ends_with("θ*"), "{header}");
+    // θ* is the truth (mu = 2, sigma = 1.5): the model holds it.
+    let last = |name: &str| {
+        let row = table.lines().find(|l| l.trim_start().starts_with(name)).expect("row");
+        row.split_whitespace().last().expect("cell").parse::<f64>().expect("number")
+    };
+    assert!((last("mu ") - 2.0).abs() < 1e-6 && (last("sigma ") - 1.5).abs() < 1e-6);
+    let shown = mlex::format::readable(1.0 / (sigma * sigma));
+    assert!(table.contains(&format!("(mu, sigma): [[{shown}, 0], [0, ")), "{table}");
+}

@@ -146,3 +146,41 @@ fn aic_picks_the_true_family_among_those_the_lesson_names() {
         assert!(a > gamma + 2.0, "{other}: {a} vs gamma {gamma}");
     }
 }
+
+#[test]
+fn theta_star_is_the_truth_in_the_family_and_the_mean_for_a_poisson_on_geometric_counts() {
+    // normal-basics fits the truth's own family: θ* is the truth, mu = 2, sigma = 1.5.
+    let r = run("normal-basics");
+    let star = r.pseudo_true.as_ref().expect("a truth").as_ref().expect("θ*");
+    assert!((star[0] - 2.0).abs() < 1e-8 && (star[1] - 1.5).abs() < 1e-8, "{star:?}");
+    // A Poisson's E_p[ln q_λ] = E[x] ln λ − λ − E[ln x!] is largest at λ* = E[x]: for the
+    // sandwich preset's geometric on 1, 2, … with p = 0.2, that is 1/p = 5.
+    let r = run("sandwich");
+    let star = r.pseudo_true.as_ref().expect("a truth").as_ref().expect("θ*");
+    assert!((star[0] - 5.0).abs() < 1e-8, "{star:?}");
+    // Drawn on the curve, and said in Status.
+    let s = scenario::load("sandwich").expect("preset");
+    let mut app = App::new(s, None, false).expect("app");
+    mlex::tui::effect::apply(&mut app, mlex::tui::action::Action::Resize(120, 40));
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("t");
+    t.draw(|f| mlex::tui::view::draw(f, &app)).expect("draw");
+    let screen: String =
+        t.backend().buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(screen.contains("θ* = argmin D(p‖q_θ) (where θ̂ tends as m grows): lambda = 5"));
+    assert!(screen.contains("• θ*"), "the curve's key names θ*");
+}
+
+#[test]
+fn a_file_of_numbers_has_no_theta_star() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("x.txt"), "1.5\n2.5\n0.7\n3.1\n2.2\n1.9\n").expect("write");
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "title = \"f\"\n[data]\npath = \"x.txt\"\n[model]\nfamily = \"normal\"\n",
+    )
+    .expect("write");
+    let s = scenario::load(file.to_str().expect("utf-8")).expect("scenario");
+    let r = Run::build(&s, s.seed, None, &StartFrom::Scenario).expect("builds");
+    assert!(r.truth.is_none() && r.pseudo_true.is_none());
+}

@@ -104,6 +104,7 @@ fn user_actions() -> Vec<Action> {
         Wheel { column: 80, row: 8, closer: false },
         ZoomIn,
         ZoomOut,
+        FrameRegion,
         ToggleStepView,
         LessonUp,
         LessonDown,
@@ -114,7 +115,7 @@ fn user_actions() -> Vec<Action> {
             | StepSizeDown | SampleSizeUp | SampleSizeDown | NewSeed | CycleOptimizer
             | CycleModel | CycleTruth | ResetTheta | JumpToMle | OpenPicker | FocusNext
             | FocusPrev | ToggleZoom | Export | ToggleHelp | CycleDataView | ToggleSampling
-            | Up | Down | Left | Right | Back | Quit | OpenEdit | ZoomIn | ZoomOut
+            | Up | Down | Left | Right | Back | Quit | OpenEdit | ZoomIn | ZoomOut | FrameRegion
             | ToggleStepView | LessonUp | LessonDown
             // Typed in the form (form::typing_action), and the mouse (tui::mouse_action).
             | Type(_) | Erase | Submit | Click { .. } | Wheel { .. } => {}

@@ -13,33 +13,7 @@ use crate::words;
 
 /// Why θ* is missing, as the JSON's `why` and `message`.
 pub(crate) fn no_pseudo_true(model: &dyn Family, truth: &Truth, why: &NoPseudoTrue) -> Value {
-    let (name, message) = match why {
-        NoPseudoTrue::Infinite(infinite) => (
-            words::infinite_name(*infinite),
-            words::infinite(truth.family().kind(), model.kind(), *infinite),
-        ),
-        NoPseudoTrue::NoStart => (
-            "no_start",
-            format!(
-                "the {} model's moment estimates from the truth are not a valid θ, so there is \
-                 nowhere to start maximising E_p[ln q_θ]",
-                model.kind()
-            ),
-        ),
-        NoPseudoTrue::Fit(StopReason::Boundary { .. }, Some(limit)) => (
-            "boundary",
-            format!(
-                "{}: E_p[ln q_θ] has its supremum at the boundary of the parameter space{}, \
-                 so no θ* attains it",
-                words::limit_label(limit),
-                limit.meaning.map(|m| format!(" ({m})")).unwrap_or_default()
-            ),
-        ),
-        NoPseudoTrue::Fit(reason, _) => (
-            "not_converged",
-            format!("maximising E_p[ln q_θ] stopped short of a maximum: {}", words::stop(*reason)),
-        ),
-    };
+    let (name, message) = words::no_pseudo_true(truth.family().kind(), model.kind(), why);
     json!({ "why": name, "message": message })
 }
 

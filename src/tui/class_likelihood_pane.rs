@@ -92,6 +92,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &ClassApp, focused: bool, theme:
             current: (now[s.px], now[s.py]),
             mle,
             slice_best: s.best_cell().map(|(x, y)| (s.xs[x], s.ys[y])),
+            star: None,
             arrow: None,
             ellipse: &[],
             theme,

@@ -137,6 +137,8 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
     let mle = run.mle[s.px];
     let now = [(theta, y0), (theta, y1)];
     let best = [(mle, y0), (mle, y1)];
+    let star: Vec<(f64, f64)> =
+        pseudo_true(app).map(|t| vec![(t[s.px], y0), (t[s.px], y1)]).unwrap_or_default();
     // The parabola falls fast away from θ̂: only the part inside the chart is drawn.
     let parabola: Vec<(f64, f64)> =
         marks.parabola.iter().copied().filter(|p| p.1 >= y0 && p.1 <= y1).collect();
@@ -174,6 +176,12 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
             .style(theme.model())
             .data(&now),
         Dataset::default()
+            .name("θ*")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Line)
+            .style(theme.reference())
+            .data(&star),
+        Dataset::default()
             .name("MLE")
             .marker(theme.second_marker())
             .graph_type(GraphType::Line)
@@ -208,6 +216,9 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
     keys.extend(legend(if theme.color { "━" } else { "•" }, "Wald", theme.warn()));
     keys.extend(legend("⠤", "ℓ̂−χ²₁/2", theme.truth()));
     keys.extend(legend("█", "ends", theme.good()));
+    if pseudo_true(app).is_some() {
+        keys.extend(legend("•", "θ*", theme.reference()));
+    }
     frame.render_widget(Paragraph::new(Line::from(keys)), key);
     frame.render_widget(Paragraph::new(profile_note(marks)), note);
 }
@@ -251,13 +262,15 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
     // In a slice of more parameters the slice's own best is not the joint MLE.
     let sliced = names.len() > 2;
     let slice_best = if sliced { s.best_cell().map(|(x, y)| (s.xs[x], s.ys[y])) } else { None };
+    let star = pseudo_true(app).map(|t| (t[s.px], t[s.py]));
     let markers = format!(
-        "{}{}",
+        "{}{}{}",
         if slice_best.is_some() {
             "●θ ·path ×MLE (joint) +slice's best"
         } else {
             "●θ ·path ×MLE"
         },
+        if star.is_some() { " *θ*" } else { "" },
         if app.step_view { " →∇" } else { "" }
     );
     frame.render_widget(
@@ -288,6 +301,7 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
             current: (now[s.px], now[s.py]),
             mle: (run.mle[s.px], run.mle[s.py]),
             slice_best,
+            star,
             arrow: app.step_view.then(|| {
                 let d = natural_direction(app);
                 (d[s.px], d[s.py])
@@ -336,6 +350,8 @@ pub(super) struct Heatmap<'a> {
     pub(super) current: (f64, f64),
     pub(super) mle: (f64, f64),
     pub(super) slice_best: Option<(f64, f64)>,
+    /// The pseudo-true θ*, where the truth is known.
+    pub(super) star: Option<(f64, f64)>,
     /// The gradient's direction at θ in the pair's natural units (the step view is on).
     pub(super) arrow: Option<(f64, f64)>,
     pub(super) ellipse: &'a [(f64, f64)],
@@ -434,6 +450,9 @@ impl Widget for Heatmap<'_> {
         if let Some(c) = self.slice_best.and_then(|p| self.cell_of(area, p)) {
             mark(buf, c, '+');
         }
+        if let Some(c) = self.star.and_then(|p| self.cell_of(area, p)) {
+            mark(buf, c, '*');
+        }
         if let Some(c) = self.cell_of(area, self.mle) {
             mark(buf, c, '×');
         }
@@ -476,6 +495,11 @@ pub(super) fn fill_words(s: &Surface) -> String {
     } else {
         format!("coarse {}%", 100 * s.cells_done / s.coarse.max(1))
     }
+}
+
+/// The pseudo-true θ*, when the truth is known and the model has one.
+fn pseudo_true(app: &App) -> Option<&[f64]> {
+    app.run.pseudo_true.as_ref()?.as_ref().ok().map(Vec::as_slice)
 }
 
 #[cfg(test)]

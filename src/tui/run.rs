@@ -54,6 +54,9 @@ pub struct Run {
     pub mle_se: Vec<Option<f64>>,
     /// The inference at the MLE and the QQ/PP points.
     pub how_sure: HowSure,
+    /// The pseudo-true θ* = argmin D(p‖q_θ), where θ̂ tends as m grows (the truth itself
+    /// when the model's family holds it), or why there is none; None without a truth.
+    pub pseudo_true: Option<Result<Vec<f64>, String>>,
     /// The intervals drawn over the current surface or curve.
     pub marks: Marks,
     /// Display ranges of the natural parameters.
@@ -152,6 +155,10 @@ impl Run {
         if cancelled() {
             return Err(gave_up());
         }
+        let pseudo_true = truth.as_ref().map(|t| {
+            crate::optim::inference::pseudo_true::pseudo_true(model.as_ref(), t)
+                .map_err(|why| words::no_pseudo_true(t.family().kind(), model.kind(), &why).1)
+        });
         let se = standard_errors(&objective, &mle);
         let ranges = parameter_ranges(model.as_ref(), &start, &mle, &se);
         let truth_pair = truth.as_ref().map(|t| (t.family(), t.params()));
@@ -177,6 +184,7 @@ impl Run {
             mle_converged,
             mle_se,
             how_sure,
+            pseudo_true,
             marks: Marks::default(),
             mle_boundary,
             mle_reason,

@@ -87,6 +87,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     ];
     // How sure the fit is, at the MLE: what this pane is read for once the fit is done.
     lines.extend(sure_lines::lines(&run.how_sure).into_iter().map(Line::from));
+    if let Some(line) = pseudo_true_line(run) {
+        lines.push(Line::from(line));
+    }
     lines.extend([
         Line::from(format!(
             "∇(ℓ/m): [{}]  ‖∇‖ = {}",
@@ -113,4 +116,24 @@ fn filling(app: &App) -> String {
         _ if app.run.trace_pending() => " · tracing the product".into(),
         _ => String::new(),
     }
+}
+
+/// "θ* = argmin D(p‖q): …", where θ̂ tends as m grows: the truth's own parameters when the
+/// model's family holds it, else the best the model can do; or why there is none.
+fn pseudo_true_line(run: &super::run::Run) -> Option<String> {
+    let truth = run.truth.as_ref()?;
+    Some(match run.pseudo_true.as_ref()? {
+        Ok(star) => {
+            let names = run.model.param_names();
+            let named: Vec<String> =
+                names.iter().zip(star).map(|(n, v)| format!("{n} = {}", fmt_num(*v))).collect();
+            let whose = if truth.family().kind() == run.model.kind() {
+                "the truth: the model holds it"
+            } else {
+                "where θ̂ tends as m grows"
+            };
+            format!("θ* = argmin D(p‖q_θ) ({whose}): {}", named.join(", "))
+        }
+        Err(why) => format!("no θ* = argmin D(p‖q_θ): {why}"),
+    })
 }

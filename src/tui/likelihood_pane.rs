@@ -94,10 +94,17 @@ pub fn map_area(picture: Rect) -> Rect {
     map
 }
 
-/// The ℓ(θ) curve's points and its chart's bounds (x0, x1, y0, y1).
+/// How far below its best the ℓ(θ) curve is drawn: the 99.99 % cutoff is 7.6 below, so
+/// the crossings and the parabola's parting keep most of the chart's height instead of the
+/// top rows of a curve that falls by hundreds.
+const CURVE_DEPTH: f64 = 12.0;
+
+/// The ℓ(θ) curve's points (down to [`CURVE_DEPTH`] below its best) and its chart's bounds
+/// (x0, x1, y0, y1).
 fn profile_points(s: &Surface) -> (Vec<(f64, f64)>, [f64; 4]) {
-    let points: Vec<(f64, f64)> =
-        s.xs.iter().zip(&s.values).filter_map(|(x, v)| v.map(|v| (*x, v))).collect();
+    let all = s.xs.iter().zip(&s.values).filter_map(|(x, v)| v.map(|v| (*x, v)));
+    let best = all.clone().fold(f64::NEG_INFINITY, |b, (_, v)| b.max(v));
+    let points: Vec<(f64, f64)> = all.filter(|(_, v)| *v >= best - CURVE_DEPTH).collect();
     let (y0, y1) = padded(&[&points], true);
     (points, [s.xs[0], s.xs[s.xs.len() - 1], y0, y1])
 }
@@ -152,12 +159,6 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
         .collect();
     let mut sets = vec![
         Dataset::default()
-            .name("ℓ(θ)")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.data())
-            .data(&points),
-        Dataset::default()
             .name("Wald")
             .marker(theme.second_marker())
             .graph_type(GraphType::Line)
@@ -177,7 +178,8 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
             .data(&now),
         Dataset::default()
             .name("θ*")
-            .marker(Marker::Dot)
+            // Without colour the Wald parabola has the dots.
+            .marker(if theme.color { Marker::Dot } else { Marker::Quadrant })
             .graph_type(GraphType::Line)
             .style(theme.reference())
             .data(&star),
@@ -193,12 +195,22 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
         sets.push(
             Dataset::default()
                 .name("profile")
-                .marker(Marker::HalfBlock)
+                // Thin in colour; without it, blocks tell the ends from the other lines.
+                .marker(if theme.color { Marker::Braille } else { Marker::HalfBlock })
                 .graph_type(GraphType::Line)
                 .style(theme.good())
                 .data(end),
         );
     }
+    // The curve itself last, on top: the parabola is drawn against it, not over it.
+    sets.push(
+        Dataset::default()
+            .name("ℓ(θ)")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.data())
+            .data(&points),
+    );
     let [plot, key, note] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
             .areas(area);
@@ -215,9 +227,9 @@ fn profile(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
     let mut keys = legend("━", "ℓ", theme.data());
     keys.extend(legend(if theme.color { "━" } else { "•" }, "Wald", theme.warn()));
     keys.extend(legend("⠤", "ℓ̂−χ²₁/2", theme.truth()));
-    keys.extend(legend("█", "ends", theme.good()));
+    keys.extend(legend(if theme.color { "⡇" } else { "█" }, "ends", theme.good()));
     if pseudo_true(app).is_some() {
-        keys.extend(legend("•", "θ*", theme.reference()));
+        keys.extend(legend(if theme.color { "•" } else { "▌" }, "θ*", theme.reference()));
     }
     frame.render_widget(Paragraph::new(Line::from(keys)), key);
     frame.render_widget(Paragraph::new(profile_note(marks)), note);
@@ -270,8 +282,9 @@ fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) 
         } else {
             "●θ ·path ×MLE"
         },
-        if star.is_some() { " *θ*" } else { "" },
-        if app.step_view { " →∇" } else { "" }
+        // Asked for (the step view), so before θ*, which is always there with a truth.
+        if app.step_view { " →∇" } else { "" },
+        if star.is_some() { " *θ*" } else { "" }
     );
     frame.render_widget(
         Paragraph::new(format!(

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+mod both;
 pub mod class_app;
 mod class_data_pane;
 mod class_entropy_pane;

@@ -167,7 +167,7 @@ fn theta_star_is_the_truth_in_the_family_and_the_mean_for_a_poisson_on_geometric
     let screen: String =
         t.backend().buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
     assert!(screen.contains("θ* = argmin D(p‖q_θ) (where θ̂ tends as m grows): lambda = 5"));
-    assert!(screen.contains("• θ*"), "the curve's key names θ*");
+    assert!(screen.contains("▌ θ*"), "the curve's key names θ*");
 }
 
 #[test]

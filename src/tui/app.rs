@@ -410,12 +410,9 @@ impl App {
     /// supremum.
     #[must_use]
     pub fn stop_text(&self, reason: StopReason) -> String {
-        let StopReason::Boundary { coordinate, increasing } = reason else {
-            return words::stop(reason).to_string();
-        };
-        let fit = &self.run.fit;
-        let limit = self.run.model.boundary_limit(&fit.current().free, coordinate, increasing);
-        words::boundary(&limit, fit.runaway().map_or(f64::NAN, |r| r.remaining))
+        super::both::stop_text(&self.run.fit, reason, |f, c, up| {
+            self.run.model.boundary_limit(f, c, up)
+        })
     }
 
     /// One tick's work: `work.steps` optimiser steps while running (here, or asked of the
@@ -481,15 +478,10 @@ impl App {
         if let Some(reason) = stop {
             self.running = false;
             self.fast_forward = false;
-            self.message = format!(
-                "{} at iteration {} (paused){}",
-                self.stop_text(reason),
+            self.message = super::both::paused_message(
+                &self.stop_text(reason),
                 self.run.fit.iteration(),
-                if reason == StopReason::StepLimit {
-                    ": r continues for as many steps again"
-                } else {
-                    ""
-                }
+                reason,
             );
         }
         if taken > 0 {
@@ -580,23 +572,8 @@ impl App {
             self.message = "one parameter: the likelihood pane shows its whole curve".into();
             return;
         }
-        let (mut px, mut py) = self.run.pair;
-        let step = |v: usize| if forward { (v + 1) % dim } else { (v + dim - 1) % dim };
-        if dim == 2 {
-            // Two parameters: the only other choice is to swap the axes.
-            (px, py) = (py, px);
-        } else if x_axis {
-            px = step(px);
-            if px == py {
-                px = step(px);
-            }
-        } else {
-            py = step(py);
-            if py == px {
-                py = step(py);
-            }
-        }
-        self.run.pair = (px, py);
+        self.run.pair = super::both::next_pair(self.run.pair, dim, forward, x_axis);
+        let (px, py) = self.run.pair;
         self.run.reset_surface();
         self.sampling.refresh(&self.run);
         let names = self.run.model.param_names();

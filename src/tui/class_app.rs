@@ -16,7 +16,6 @@ use crate::scenario::ClassScenario;
 use crate::scenario::classifier::Loss;
 use crate::stats::classify::ClassifierKind;
 use crate::stats::classify::truth::{ClassTruth, PRESETS};
-use crate::words;
 
 /// While running, the decomposition, the trace and the surface are redone once in this many
 /// ticks (about a quarter of a second at 16 ms frames), and at every pause.
@@ -422,15 +421,10 @@ impl ClassApp {
         if let Some(reason) = stop {
             self.running = false;
             self.fast_forward = false;
-            self.message = format!(
-                "{} at iteration {} (paused){}",
-                self.stop_text(reason),
+            self.message = super::both::paused_message(
+                &self.stop_text(reason),
                 self.run.fit.iteration(),
-                if reason == StopReason::StepLimit {
-                    ": r continues for as many steps again"
-                } else {
-                    ""
-                }
+                reason,
             );
         }
         self.ticks_since_heavy += 1;
@@ -449,12 +443,8 @@ impl ClassApp {
     /// A stop in words; the boundary with what it means for a classifier.
     #[must_use]
     pub fn stop_text(&self, reason: StopReason) -> String {
-        let StopReason::Boundary { coordinate, increasing } = reason else {
-            return words::stop(reason).to_string();
-        };
-        let fit = &self.run.fit;
-        let limit = self.run.climbed().boundary_limit(&fit.current().free, coordinate, increasing);
-        words::boundary(&limit, fit.runaway().map_or(f64::NAN, |r| r.remaining))
+        let model = self.run.climbed();
+        super::both::stop_text(&self.run.fit, reason, |f, c, up| model.boundary_limit(f, c, up))
     }
 }
 

@@ -424,23 +424,7 @@ impl ClassRun {
     /// The surface's pair moved on (`x`: its x parameter, else its y), skipping the other.
     pub fn move_pair(&mut self, forward: bool, x: bool) {
         let dim = self.fit.current().natural.len();
-        if dim < 2 {
-            return;
-        }
-        let step = |v: usize| if forward { (v + 1) % dim } else { (v + dim - 1) % dim };
-        let (mut px, mut py) = self.pair;
-        if x {
-            px = step(px);
-            if px == py {
-                px = step(px);
-            }
-        } else {
-            py = step(py);
-            if py == px {
-                py = step(py);
-            }
-        }
-        self.pair = (px, py);
+        self.pair = super::both::next_pair(self.pair, dim, forward, x);
     }
 
     /// The field's pair of features moved on (d > 2).

@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod keys;
 mod lesson_pane;
 pub mod likelihood_pane;
+pub mod log_odds;
 mod mouse;
 mod overlays;
 pub mod pace;

@@ -78,3 +78,32 @@ fn the_simplex_at_120x40() {
     terminal.draw(|f| view::draw(f, &app)).expect("draw");
     insta::assert_snapshot!(terminal.backend());
 }
+
+/// For k > 3 the picture is ℓ over a pair of log-odds against the last category: its values
+/// are the family's own ℓ at the probabilities they make, its best (θ at the MLE) is the
+/// MLE's cell, and the arrows move the pair over the k − 1 log-odds.
+#[test]
+fn six_categories_show_ell_over_a_pair_of_log_odds() {
+    use mlex::tui::log_odds::log_odds;
+    let mut app =
+        App::new(scenario::load("loaded-die").expect("preset"), None, false).expect("app");
+    apply(&mut app, Action::JumpToMle);
+    let run = &app.run;
+    let lo = run.log_odds.as_ref().expect("a log-odds picture for k = 6");
+    let family = FamilyKind::Categorical.build(Shape::default());
+    for p in [[0.1, 0.2, 0.3, 0.1, 0.2, 0.1], [0.05, 0.05, 0.1, 0.1, 0.2, 0.5]] {
+        let want = family.log_likelihood(&p, &run.sample);
+        let got = lo.at(&log_odds(&p)).expect("finite");
+        assert!((got - want).abs() <= 1e-9 * want.abs(), "{got} vs {want}");
+    }
+    let mle = log_odds(&run.mle);
+    let s = lo.surface(&mle, &mle, &[], 61, 31).expect("all categories seen");
+    let (bx, by) = s.best_cell().expect("values");
+    let cell = |g: &[f64]| (g[g.len() - 1] - g[0]) / (g.len() - 1) as f64;
+    assert!((s.xs[bx] - mle[0]).abs() <= cell(&s.xs) && (s.ys[by] - mle[1]).abs() <= cell(&s.ys));
+    apply(&mut app, Action::Right);
+    assert_eq!(app.run.log_odds.as_ref().expect("picture").pair, (2, 1));
+    apply(&mut app, Action::Up);
+    assert_eq!(app.run.log_odds.as_ref().expect("picture").pair, (2, 3));
+    assert!(app.message.starts_with("log-odds ln(p[2]/p[5])"), "{}", app.message);
+}

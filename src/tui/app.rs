@@ -572,6 +572,15 @@ impl App {
             self.message = "one parameter: the likelihood pane shows its whole curve".into();
             return;
         }
+        if let Some(lo) = &mut self.run.log_odds {
+            lo.move_pair(forward, x_axis);
+            let names = self.run.model.param_names();
+            let last = &names[names.len() - 1];
+            let (px, py) = lo.pair;
+            self.message =
+                format!("log-odds ln({}/{last}) → and ln({}/{last}) ↑", names[px], names[py]);
+            return;
+        }
         self.run.pair = super::both::next_pair(self.run.pair, dim, forward, x_axis);
         let (px, py) = self.run.pair;
         self.run.reset_surface();

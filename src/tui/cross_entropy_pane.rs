@@ -136,7 +136,8 @@ fn decomposition(app: &App, width: u16) -> Vec<Line<'static>> {
         truth.map_or_else(String::new, |t| {
             format!("(infinite: {})", words::infinite(t, run.model.kind(), why))
         })
-    } else if base >= 0.0 && gap >= 0.0 && total > 0.0 && total.is_finite() {
+    } else if base >= 0.0 && gap_shown >= 0.0 && total > 0.0 && total.is_finite() {
+        // gap_shown, not gap: at a discrete MLE D(p̂‖q) is 0 up to a rounding of −1e-17.
         let filled = ((base / total) * cells as f64).round() as usize;
         format!("{}{}", "█".repeat(filled.min(cells)), "░".repeat(cells.saturating_sub(filled)))
     } else {

@@ -55,6 +55,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 super::simplex::draw(frame, right, app, simplex, theme);
             }
         }
+        None if run.log_odds.is_some() => {
+            if let Some(lo) = &run.log_odds {
+                super::log_odds::draw(frame, right, app, lo, theme);
+            }
+        }
         None => frame.render_widget(
             Paragraph::new(vec![
                 Line::from("A categorical model's probabilities live on a simplex:"),

@@ -8,6 +8,7 @@ use super::derived::{DataView, curve, parameter_ranges, standard_errors};
 use super::how_sure::HowSure;
 use super::intervals::Marks;
 use super::jobs::{MleSearch, Surface, TraceJob};
+use super::log_odds::LogOdds;
 use super::series::Series;
 use super::simplex::Simplex;
 use crate::error::InputError;
@@ -69,6 +70,8 @@ pub struct Run {
     pub surface: Option<Surface>,
     /// A three-category model's picture: ℓ over the probability triangle.
     pub simplex: Option<Simplex>,
+    /// A categorical model's picture for k > 3: ℓ over a pair of log-odds.
+    pub log_odds: Option<LogOdds>,
     /// The parameter pair shown on the surface.
     pub pair: (usize, usize),
     /// The underflow trace at `trace_theta`.
@@ -193,6 +196,7 @@ impl Run {
             model_curve: Vec::new(),
             surface: None,
             simplex: None,
+            log_odds: None,
             pair,
             trace,
             trace_job: None,
@@ -209,6 +213,9 @@ impl Run {
         run.reset_surface();
         run.simplex = (run.model.kind() == FamilyKind::Categorical && run.mle.len() == 3)
             .then(|| Simplex::new(run.model.as_ref(), &run.sample, &run.mle));
+        if run.model.kind() == FamilyKind::Categorical {
+            run.log_odds = LogOdds::new(&run.sample, run.mle.len());
+        }
         run.refresh_theta();
         Ok(run)
     }

@@ -222,3 +222,22 @@ fn the_real_loop_steps_on_keys_and_quits() {
     let screen = format!("{}", terminal.backend());
     assert!(screen.contains("iteration 3"), "{screen}");
 }
+
+#[test]
+fn the_lesson_has_its_own_box_at_80x24_and_pgdn_scrolls_it() {
+    let mut a = app("why-cross-entropy");
+    apply(&mut a, Action::Resize(80, 24));
+    let draw = |a: &ClassApp| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| class_view::draw(f, a)).expect("draw");
+        t.backend().buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect::<String>()
+    };
+    let before = draw(&a);
+    assert!(before.contains("Lesson") && before.contains("more: PgDn"), "{before}");
+    assert!(before.contains("space step · r run"), "the footer names the keys");
+    apply(&mut a, Action::LessonDown);
+    assert!(a.lesson_scroll > 0 && a.message.starts_with("lesson from line"), "{}", a.message);
+    assert!(draw(&a).contains("↑ PgUp"));
+    apply(&mut a, Action::LessonUp);
+    assert_eq!(a.lesson_scroll, 0);
+}

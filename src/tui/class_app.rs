@@ -73,6 +73,8 @@ pub struct ClassApp {
     pub color: bool,
     /// Running ticks since the heavy pictures were redone.
     ticks_since_heavy: usize,
+    /// The first line of the lesson shown (PgDn / PgUp).
+    pub lesson_scroll: usize,
 }
 
 impl ClassApp {
@@ -123,7 +125,35 @@ impl ClassApp {
             size: (120, 40),
             color,
             ticks_since_heavy: 0,
+            lesson_scroll: 0,
         }
+    }
+
+    /// The lesson box's paragraphs: the scenario's title and lesson.
+    #[must_use]
+    pub fn lesson(&self) -> [std::borrow::Cow<'_, str>; 2] {
+        [self.scenario.title.as_str().into(), self.scenario.lesson.as_str().into()]
+    }
+
+    /// PgDn / PgUp: the lesson a box's height less one line further on or back.
+    fn scroll_lesson(&mut self, down: bool) {
+        let (w, h) = self.size;
+        let Some(rect) =
+            super::view::screen(ratatui::layout::Rect::new(0, 0, w, h), self.zoomed, self.focus)
+                .lesson
+        else {
+            return;
+        };
+        let (w, h) = (rect.width.saturating_sub(2), rect.height.saturating_sub(2));
+        let page = usize::from(h.saturating_sub(1)).max(1);
+        let wanted = if down {
+            self.lesson_scroll.saturating_add(page)
+        } else {
+            self.lesson_scroll.saturating_sub(page)
+        };
+        let (_, scroll, more) = super::lesson_pane::visible_text(&self.lesson(), w, h, wanted);
+        self.lesson_scroll = scroll;
+        self.message = super::lesson_pane::scrolled_to(down, more, scroll);
     }
 
     /// Steps played since `r`.
@@ -328,6 +358,9 @@ impl ClassApp {
                 self.run.refresh_surface();
             }
             Action::Back => self.message = "Esc closes overlays; q or Ctrl-C quits".into(),
+            Action::LessonDown | Action::LessonUp => {
+                self.scroll_lesson(*action == Action::LessonDown);
+            }
             _ => self.message = "that key is for the density explorer; ? lists the keys".into(),
         }
         Vec::new()

@@ -2,7 +2,7 @@
 //! explorer, laid out the same way, drawn from a [`ClassApp`]. It only reads.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -30,28 +30,25 @@ pub fn draw(frame: &mut Frame, app: &ClassApp) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    if app.zoomed {
-        draw_pane(frame, app.focus, area, app, theme);
-    } else {
-        let status_height = match area.height {
-            0..30 => 5,
-            30..40 => 7,
-            _ => 9,
-        };
-        let [top, middle, bottom] = Layout::vertical([
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(status_height),
-        ])
-        .areas(area);
-        let [data, likelihood] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
-        let [cross, underflow] = Layout::horizontal([Constraint::Fill(1); 2]).areas(middle);
-        draw_pane(frame, Pane::Data, data, app, theme);
-        draw_pane(frame, Pane::Likelihood, likelihood, app, theme);
-        draw_pane(frame, Pane::CrossEntropy, cross, app, theme);
-        draw_pane(frame, Pane::Underflow, underflow, app, theme);
-        draw_pane(frame, Pane::Status, bottom, app, theme);
+    // The density explorer's layout: four panes, status beside the lesson, a key-hint line.
+    let layout = super::view::screen(area, app.zoomed, app.focus);
+    for (pane, rect) in &layout.panes {
+        draw_pane(frame, *pane, *rect, app, theme);
     }
+    if let Some(rect) = layout.lesson {
+        super::lesson_pane::draw_text(
+            frame,
+            rect,
+            "Lesson",
+            &app.lesson(),
+            app.lesson_scroll,
+            theme,
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(ratatui::text::Span::styled(footer(app), theme.title(false))),
+        layout.footer,
+    );
     match &app.overlay {
         Overlay::Help => overlays::help(frame, area, theme),
         Overlay::Picker { items, selected } => {
@@ -97,7 +94,8 @@ fn status(frame: &mut Frame, area: Rect, app: &ClassApp, focused: bool, theme: T
     let stop = run.fit.verdict();
     let (state, style) = match stop {
         Some(r) if r.converged() => (format!("converged ({})", r.name()), theme.good()),
-        Some(r) => (format!("stopped: {}", app.stop_text(r)), theme.warn()),
+        // The words are the message's (the line below), not repeated here.
+        Some(r) => (format!("stopped ({})", r.name()), theme.warn()),
         None if app.running => ("running".to_string(), theme.good()),
         None => ("not converged".to_string(), theme.warn()),
     };
@@ -116,6 +114,8 @@ fn status(frame: &mut Frame, area: Rect, app: &ClassApp, focused: bool, theme: T
                 app.speed.label(app.played())
             )),
         ]),
+        // Most important first: small terminals show only the first lines.
+        Line::from(format!("› {}", app.message)),
         Line::from(format!(
             "{} on m = {} (seed {}), truth {}: {}",
             model_label(c.model, c.loss),
@@ -125,8 +125,6 @@ fn status(frame: &mut Frame, area: Rect, app: &ClassApp, focused: bool, theme: T
             c.truth.description
         )),
         Line::from(format!("θ: {}", cut(&theta.join(", "), 400))),
-        Line::from(format!("› {}", app.message)),
-        Line::from(app.scenario.lesson.clone()),
     ];
     let block = framed(Pane::Status, focused, theme, &app.scenario.title, Vec::new());
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
@@ -140,5 +138,16 @@ fn cut(text: &str, n: usize) -> String {
         let mut s: String = text.chars().take(n).collect();
         s.push('…');
         s
+    }
+}
+
+/// The key-hint line: the keys that matter now.
+fn footer(app: &ClassApp) -> &'static str {
+    if app.overlay != Overlay::None {
+        "Esc closes · q quits"
+    } else if app.running {
+        "r pause · < > pace · f fast-forward · q quit"
+    } else {
+        "space step · r run · m model · t truth · p presets · PgDn lesson · ? keys · q quit"
     }
 }

@@ -28,13 +28,22 @@ fn text(app: &App) -> (&'static str, Vec<Cow<'_, str>>) {
 /// The lines of the box from `scroll` on (at most `rows` + 1, to tell whether more follow),
 /// `scroll` brought back within the text.
 fn visible(app: &App, width: u16, rows: u16, scroll: usize) -> (Vec<String>, usize, bool) {
-    let (_, parts) = text(app);
+    visible_text(&text(app).1, width, rows, scroll)
+}
+
+/// [`visible`] of any paragraphs.
+pub(super) fn visible_text(
+    parts: &[Cow<'_, str>],
+    width: u16,
+    rows: u16,
+    scroll: usize,
+) -> (Vec<String>, usize, bool) {
     let rows = usize::from(rows);
     let limit = scroll + rows + 1;
     let mut lines = Vec::new();
     for part in parts {
         let room = limit.saturating_sub(lines.len());
-        lines.extend(wrap(&part, usize::from(width), room));
+        lines.extend(wrap(part, usize::from(width), room));
     }
     let scroll = scroll.min(lines.len().saturating_sub(rows));
     let more = lines.len() > scroll + rows;
@@ -43,9 +52,22 @@ fn visible(app: &App, width: u16, rows: u16, scroll: usize) -> (Vec<String>, usi
 
 /// Draws the box.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let (title, _) = text(app);
+    let (title, parts) = text(app);
+    draw_text(frame, area, title, &parts, app.lesson_scroll, theme);
+}
+
+/// Draws a box of `parts` titled `title`, scrolled to `scroll` (the classification explorer's
+/// lesson too).
+pub(super) fn draw_text(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    parts: &[Cow<'_, str>],
+    scroll: usize,
+    theme: Theme,
+) {
     let (w, h) = (area.width.saturating_sub(2), area.height.saturating_sub(2));
-    let (lines, scroll, more) = visible(app, w, h, app.lesson_scroll);
+    let (lines, scroll, more) = visible_text(parts, w, h, scroll);
     let mut head = vec![Span::styled(format!(" {title} "), theme.title(false))];
     if scroll > 0 {
         head.push(Span::raw("↑ PgUp "));
@@ -76,9 +98,14 @@ impl App {
         };
         let (_, scroll, more) = visible(self, w, h, wanted);
         self.lesson_scroll = scroll;
-        self.message = match (down, more) {
-            (true, false) => "the end of the lesson (PgUp goes back)".into(),
-            _ => format!("lesson from line {}", scroll + 1),
-        };
+        self.message = scrolled_to(down, more, scroll);
+    }
+}
+
+/// What a scroll of the lesson says.
+pub(super) fn scrolled_to(down: bool, more: bool, scroll: usize) -> String {
+    match (down, more) {
+        (true, false) => "the end of the lesson (PgUp goes back)".into(),
+        _ => format!("lesson from line {}", scroll + 1),
     }
 }

@@ -274,7 +274,7 @@ impl InferenceReport {
             let _ = writeln!(out, "  {line}");
         }
         // One line per distinct reason: the fields it empties, then the parameters.
-        let mut reasons: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
+        let mut reasons: Vec<(String, String, Vec<&str>, Vec<&str>)> = Vec::new();
         for (path, why) in &self.undefined {
             // The goodness-of-fit lines above already say why gof, a p-value or the bootstrap
             // is missing; a missing statistic is said below, without parameters.
@@ -295,23 +295,28 @@ impl InferenceReport {
                 (Some(p), None) => Some(p.to_string()),
                 _ => None,
             };
-            let i = reasons.iter().position(|(m, _, _)| *m == message).unwrap_or_else(|| {
-                reasons.push((message, Vec::new(), Vec::new()));
+            let name =
+                at.and_then(|at| self.parameters.iter().find(|n| at.starts_with(n.as_str())));
+            // A reason that names its parameter ("p[0] is not one free coordinate …") is the
+            // same reason for the next one: grouped with the name as "each".
+            let key = name.map_or_else(|| message.clone(), |n| replace_word(&message, n, "each"));
+            let i = reasons.iter().position(|r| r.0 == key).unwrap_or_else(|| {
+                reasons.push((key, message, Vec::new(), Vec::new()));
                 reasons.len() - 1
             });
-            let (_, fields, params) = &mut reasons[i];
+            let (_, _, fields, params) = &mut reasons[i];
             if !fields.contains(&field) {
                 fields.push(field);
             }
-            if let Some(at) = at
-                && let Some(name) = self.parameters.iter().find(|n| at.starts_with(n.as_str()))
+            if let Some(name) = name
                 && !params.contains(&name.as_str())
             {
                 params.push(name);
             }
-            let _ = at;
         }
-        for (message, fields, params) in reasons {
+        for (key, first, fields, mut params) in reasons {
+            params.sort_by_key(|p| self.parameters.iter().position(|n| n == p));
+            let message = if params.len() > 1 { key } else { first };
             let params =
                 if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
             let _ = writeln!(out, "  — {}{params}: {message}", fields.join(", "));
@@ -352,6 +357,23 @@ impl InferenceReport {
             );
         }
     }
+}
+
+/// `text` with each whole-word `word` (not inside a longer name: "a" in "a shape" but not in
+/// "scale") replaced by `by`.
+fn replace_word(text: &str, word: &str, by: &str) -> String {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '[');
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let (before, after) =
+            (rest[..at].chars().next_back(), rest[at + word.len()..].chars().next());
+        out.push_str(&rest[..at]);
+        out.push_str(if part(before) || part(after) { word } else { by });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Matrices of up to this many rows are printed in the table; larger ones only in JSON.
@@ -547,5 +569,19 @@ impl Report {
             out.push_str(&inf.to_table());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod replace_word_tests {
+    use super::replace_word;
+
+    #[test]
+    fn only_whole_names_are_replaced() {
+        assert_eq!(
+            replace_word("a is a shape; scale a", "a", "each"),
+            "each is each shape; scale each"
+        );
+        assert_eq!(replace_word("p[1] and p[10]", "p[1]", "each"), "each and p[10]");
     }
 }

@@ -428,3 +428,18 @@ fn the_table_prints_theta_star_and_the_expected_information_as_the_json_has_them
     let shown = mlex::format::readable(1.0 / (sigma * sigma));
     assert!(table.contains(&format!("(mu, sigma): [[{shown}, 0], [0, ")), "{table}");
 }
+
+#[test]
+fn a_reason_that_names_each_parameter_is_said_once_for_all_of_them() {
+    // A categorical's every p[i] has no profile for the same reason, each naming itself.
+    let (code, table, stderr) = mlex(&["run", "--scenario", "loaded-die", "--format", "table"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> =
+        table.lines().filter(|l| l.contains("not one free coordinate")).collect();
+    assert_eq!(lines.len(), 1, "{table}");
+    assert!(
+        lines[0].contains("— profile (p[0], p[1], p[2], p[3], p[4], p[5]): each is not one"),
+        "{}",
+        lines[0]
+    );
+}

@@ -74,7 +74,14 @@ fn point_style(theme: Theme, c: usize) -> Style {
         Color::LightMagenta,
         Color::White,
     ];
-    if theme.color { Style::default().fg(FG[c % FG.len()]) } else { Style::default() }
+    // Bold, and on a 256-colour terminal a pale pink for class 1: LightRed on the field's
+    // deep red (124) could hardly be read.
+    let fg = if c == 1 && rich_colours() { Color::Indexed(217) } else { FG[c % FG.len()] };
+    if theme.color {
+        Style::default().fg(fg).add_modifier(ratatui::style::Modifier::BOLD)
+    } else {
+        Style::default()
+    }
 }
 
 /// The background of a cell predicted as class `c` with probability `p`: deeper the surer.

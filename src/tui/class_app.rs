@@ -138,22 +138,13 @@ impl ClassApp {
     /// PgDn / PgUp: the lesson a box's height less one line further on or back.
     fn scroll_lesson(&mut self, down: bool) {
         let (w, h) = self.size;
-        let Some(rect) =
-            super::view::screen(ratatui::layout::Rect::new(0, 0, w, h), self.zoomed, self.focus)
-                .lesson
-        else {
-            return;
-        };
-        let (w, h) = (rect.width.saturating_sub(2), rect.height.saturating_sub(2));
-        let page = usize::from(h.saturating_sub(1)).max(1);
-        let wanted = if down {
-            self.lesson_scroll.saturating_add(page)
-        } else {
-            self.lesson_scroll.saturating_sub(page)
-        };
-        let (_, scroll, more) = super::lesson_pane::visible_text(&self.lesson(), w, h, wanted);
-        self.lesson_scroll = scroll;
-        self.message = super::lesson_pane::scrolled_to(down, more, scroll);
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let layout = super::view::screen(area, self.zoomed, self.focus);
+        if let Some((scroll, message)) =
+            super::lesson_pane::scrolled(layout.lesson, &self.lesson(), self.lesson_scroll, down)
+        {
+            (self.lesson_scroll, self.message) = (scroll, message);
+        }
     }
 
     /// Steps played since `r`.

@@ -47,13 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &ClassApp, focused: bool, theme:
         return;
     };
     let names = run.param_names();
-    let [title, map, axis, key] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(right);
+    let [title, map, axis, key] = super::likelihood_pane::picture_rows(right);
     let climbing = if run.choices.loss == Loss::SquaredError {
         " (the path climbs squared error)".to_string()
     } else if s.cells_done < s.values.len() {

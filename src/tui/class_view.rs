@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{MIN_HEIGHT, MIN_WIDTH};
 use super::class_app::{ClassApp, model_label};
 use super::pane::{Overlay, Pane};
 use super::theme::Theme;
@@ -18,16 +17,7 @@ use crate::format::readable as fmt_num;
 pub fn draw(frame: &mut Frame, app: &ClassApp) {
     let area = frame.area();
     let theme = Theme { color: app.color };
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = vec![
-            Line::from("mlex needs a larger terminal"),
-            Line::from(format!(
-                "at least {MIN_WIDTH}×{MIN_HEIGHT}, now {}×{}",
-                area.width, area.height
-            )),
-            Line::from("enlarge the window, or press q to quit"),
-        ];
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    if super::view::too_small(frame, area) {
         return;
     }
     // The density explorer's layout: four panes, status beside the lesson, a key-hint line.

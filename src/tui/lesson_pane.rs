@@ -25,13 +25,8 @@ fn text(app: &App) -> (&'static str, Vec<Cow<'_, str>>) {
     }
 }
 
-/// The lines of the box from `scroll` on (at most `rows` + 1, to tell whether more follow),
-/// `scroll` brought back within the text.
-fn visible(app: &App, width: u16, rows: u16, scroll: usize) -> (Vec<String>, usize, bool) {
-    visible_text(&text(app).1, width, rows, scroll)
-}
-
-/// [`visible`] of any paragraphs.
+/// The lines of a box of `parts` from `scroll` on (at most `rows` + 1, to tell whether more
+/// follow), `scroll` brought back within the text.
 pub(super) fn visible_text(
     parts: &[Cow<'_, str>],
     width: u16,
@@ -86,24 +81,33 @@ impl App {
     /// PgDn / PgUp: the lesson a box's height less one line further on or back.
     pub(super) fn scroll_lesson(&mut self, down: bool) {
         let (w, h) = self.size;
-        let Some(rect) = screen(Rect::new(0, 0, w, h), self.zoomed, self.focus).lesson else {
-            return;
-        };
-        let (w, h) = (rect.width.saturating_sub(2), rect.height.saturating_sub(2));
-        let page = usize::from(h.saturating_sub(1)).max(1);
-        let wanted = if down {
-            self.lesson_scroll.saturating_add(page)
-        } else {
-            self.lesson_scroll.saturating_sub(page)
-        };
-        let (_, scroll, more) = visible(self, w, h, wanted);
-        self.lesson_scroll = scroll;
-        self.message = scrolled_to(down, more, scroll);
+        let layout = screen(Rect::new(0, 0, w, h), self.zoomed, self.focus);
+        if let Some((scroll, message)) =
+            scrolled(layout.lesson, &text(self).1, self.lesson_scroll, down)
+        {
+            (self.lesson_scroll, self.message) = (scroll, message);
+        }
     }
 }
 
+/// A box's `parts` scrolled a page (its height less one line) on or back from `scroll` in
+/// `rect`: the new first line and what to say; None without a box (another pane zoomed).
+pub(super) fn scrolled(
+    rect: Option<Rect>,
+    parts: &[Cow<'_, str>],
+    scroll: usize,
+    down: bool,
+) -> Option<(usize, String)> {
+    let rect = rect?;
+    let (w, h) = (rect.width.saturating_sub(2), rect.height.saturating_sub(2));
+    let page = usize::from(h.saturating_sub(1)).max(1);
+    let wanted = if down { scroll.saturating_add(page) } else { scroll.saturating_sub(page) };
+    let (_, scroll, more) = visible_text(parts, w, h, wanted);
+    Some((scroll, scrolled_to(down, more, scroll)))
+}
+
 /// What a scroll of the lesson says.
-pub(super) fn scrolled_to(down: bool, more: bool, scroll: usize) -> String {
+fn scrolled_to(down: bool, more: bool, scroll: usize) -> String {
     match (down, more) {
         (true, false) => "the end of the lesson (PgUp goes back)".into(),
         _ => format!("lesson from line {}", scroll + 1),

@@ -89,14 +89,18 @@ pub fn split(inner: Rect) -> (Option<Rect>, Rect) {
 /// The surface's map inside the picture's area: below its title, above its axis and legend.
 #[must_use]
 pub fn map_area(picture: Rect) -> Rect {
-    let [_, map, _, _] = Layout::vertical([
+    picture_rows(picture)[1]
+}
+
+/// A map picture's rows: its title, the map, its axis line and its legend.
+pub(super) fn picture_rows(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(picture);
-    map
+    .areas(area)
 }
 
 /// How far below its best the ℓ(θ) curve is drawn: the 99.99 % cutoff is 7.6 below, so
@@ -265,13 +269,7 @@ fn profile_note(marks: &crate::tui::intervals::Marks) -> String {
 fn surface(frame: &mut Frame, area: Rect, app: &App, s: &Surface, theme: Theme) {
     let run = &app.run;
     let names = run.model.param_names();
-    let [title, map, axis, key] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, map, axis, key] = picture_rows(area);
     let progress = if s.complete() { String::new() } else { format!(" ({})", fill_words(s)) };
     let head =
         format!("{} ↑ {}..{}{progress}", names[s.py], short(s.ys[0]), short(s.ys[s.ys.len() - 1]));

@@ -6,7 +6,7 @@
 //! surface's; arrows choose the pair.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
@@ -97,9 +97,26 @@ impl LogOdds {
             (0..n).map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64).collect()
         };
         let mut s = Surface::on_grid(base, (px, py), grid(range(px), cols), grid(range(py), rows));
-        s.advance_with(cols * rows, |eta| self.at(eta));
+        // Drawn every frame, for up to 999 categories: what the held log-odds contribute is
+        // summed once, so a cell costs O(1), not O(k).
+        let (n, m) = (&self.counts, self.counts.iter().sum::<f64>());
+        let held = |j: &usize| *j != px && *j != py;
+        let lin: f64 = (0..base.len()).filter(held).map(|j| n[j] * base[j]).sum();
+        let ln_rest = (0..base.len()).filter(held).fold(0.0, |acc, j| log_add_exp(acc, base[j]));
+        s.advance_with(cols * rows, |eta| {
+            let (x, y) = (eta[px], eta[py]);
+            let lse = log_add_exp(ln_rest, log_add_exp(x, y));
+            let ll = lin + n[px] * x + n[py] * y - m * lse;
+            ll.is_finite().then_some(ll)
+        });
         Some(s)
     }
+}
+
+/// ln(eᵃ + eᵇ) without overflow.
+fn log_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+    hi + (lo - hi).exp().ln_1p()
 }
 
 /// Draws ℓ over the pair of log-odds in `area` of the likelihood pane.
@@ -107,13 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, lo: &LogOdds, theme: Theme
     let run = &app.run;
     let names = run.model.param_names();
     let last = &names[names.len() - 1];
-    let [title, map, axis, key] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, map, axis, key] = super::likelihood_pane::picture_rows(area);
     let path: Vec<Vec<f64>> = run.fit.history().iter().map(|r| log_odds(&r.params)).collect();
     let now = log_odds(&run.fit.current().natural);
     let mle = log_odds(&run.mle);
@@ -177,5 +188,21 @@ mod tests {
         let by_hand: f64 = lo.counts.iter().zip(p).map(|(n, p)| n * f64::ln(p)).sum();
         let got = lo.at(&log_odds(&p)).expect("finite");
         assert!((got - by_hand).abs() < 1e-12, "{got} vs {by_hand}");
+    }
+
+    #[test]
+    fn the_grid_by_held_sums_is_ell_at_each_point() {
+        let lo = LogOdds { counts: vec![3.0, 1.0, 4.0, 2.0, 5.0], pair: (1, 3) };
+        let base = log_odds(&[0.1, 0.2, 0.3, 0.1, 0.3]);
+        let s = lo.surface(&base, &base, &[], 7, 5).expect("all seen");
+        for (r, &y) in s.ys.iter().enumerate() {
+            for (c, &x) in s.xs.iter().enumerate() {
+                let mut eta = base.clone();
+                (eta[1], eta[3]) = (x, y);
+                let want = lo.at(&eta).expect("finite");
+                let got = s.values[r * s.xs.len() + c].expect("finite");
+                assert!((got - want).abs() <= 1e-9 * want.abs(), "{got} vs {want}");
+            }
+        }
     }
 }

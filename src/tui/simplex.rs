@@ -8,7 +8,7 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -70,13 +70,7 @@ impl Simplex {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &Simplex, theme: Theme) {
     let run = &app.run;
     let names = run.model.param_names();
-    let [title, map, axis, key] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, map, axis, key] = super::likelihood_pane::picture_rows(area);
     let apex = format!("{} = 1", names[2]);
     let pad = (usize::from(title.width) / 2).saturating_sub(apex.chars().count() / 2);
     frame.render_widget(Paragraph::new(format!("{}{apex}", " ".repeat(pad))), title);

@@ -20,16 +20,7 @@ use crate::format::axis as short;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = Theme { color: app.color };
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = vec![
-            Line::from("mlex needs a larger terminal"),
-            Line::from(format!(
-                "at least {MIN_WIDTH}×{MIN_HEIGHT}, now {}×{}",
-                area.width, area.height
-            )),
-            Line::from("enlarge the window, or press q to quit"),
-        ];
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    if too_small(frame, area) {
         return;
     }
     let layout = screen(area, app.zoomed, app.focus);
@@ -66,6 +57,23 @@ pub struct Screen {
     pub step: Rect,
     /// The key-hint line at the bottom.
     pub footer: Rect,
+}
+
+/// Below the minimum size, a message instead of the panes (both explorers); true if shown.
+pub fn too_small(frame: &mut Frame, area: Rect) -> bool {
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    let text = vec![
+        Line::from("mlex needs a larger terminal"),
+        Line::from(format!(
+            "at least {MIN_WIDTH}×{MIN_HEIGHT}, now {}×{}",
+            area.width, area.height
+        )),
+        Line::from("enlarge the window, or press q to quit"),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    true
 }
 
 /// The layout of a screen of `area` (at least the minimum size).
